@@ -1,0 +1,14 @@
+package io.stowage.api;
+
+/** No image, blob or entry exists at the given location or id. HTTP 404. */
+public class NotFoundException extends StoreException {
+  private static final long serialVersionUID = 1L;
+
+  public NotFoundException(String message) {
+    super(message);
+  }
+
+  public NotFoundException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,14 @@
+package io.stowage.api;
+
+/** The stream held more or fewer bytes than the declared size. Nothing was kept. HTTP 400. */
+public class SizeMismatchException extends StoreException {
+  private static final long serialVersionUID = 1L;
+
+  public SizeMismatchException(String message) {
+    super(message);
+  }
+
+  public SizeMismatchException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,31 @@
+package io.stowage.api;
+
+import org.pf4j.ExtensionPoint;
+
+/**
+ * A kind of store (a backend type such as {@code filesystem}), contributed by a plugin as a
+ * PF4J {@code @Extension}. The host instantiates it once through Guice (an {@code @Inject}
+ * constructor may ask for what the host binds) and calls {@link #create} once per configured
+ * instance of {@link #type()}.
+ *
+ * <p>Implementations are thread-safe; they normally hold no state of their own.
+ *
+ * @param <C> the configuration type: an immutable class Jackson binds from the instance's YAML
+ *     subtree (snake_case keys; unknown keys are refused by the host)
+ */
+public interface StoreProvider<C> extends ExtensionPoint {
+
+  /** The {@code type:} value in configuration that selects this provider, lowercase. */
+  String type();
+
+  /** The class the instance's configuration is bound to. */
+  Class<C> configType();
+
+  /**
+   * Builds a store from a bound configuration.
+   *
+   * @throws BadStoreConfigurationException a value is invalid; its path is relative to the
+   *     instance's subtree and the host adds {@code stores.<id>}
+   */
+  Store create(String id, C config, StoreContext context);
+}
