@@ -57,4 +57,31 @@ public interface DiskFormat extends org.pf4j.ExtensionPoint {
   default SeekableByteChannel openVirtualDisk(Path image) {
     throw new UnsupportedStoreOperationException(name() + " guest data cannot be read");
   }
+
+  /**
+   * Grows the guest-visible size of an image in place. The file stays valid throughout: a crash
+   * part-way leaves the old or the new disk, never a broken one.
+   *
+   * @throws UnsupportedStoreOperationException the format or this kind of image cannot be
+   *     resized (the default)
+   * @throws InvalidRequestException the new size is smaller than the current one or too large
+   * @throws InvalidImageDataException the image is damaged
+   */
+  default void resize(Path image, long newVirtualSize) {
+    throw new UnsupportedStoreOperationException(name() + " images cannot be resized");
+  }
+
+  /**
+   * Points a differencing image at its parent's new path, keeping the link to the parent's
+   * identity. Refuses a parent that is not the one the child was made from unless
+   * {@code force}.
+   *
+   * @throws UnsupportedStoreOperationException the format has no differencing images (the
+   *     default)
+   * @throws InvalidRequestException the image is not differencing, or the parent does not match
+   * @throws InvalidImageDataException the image or the parent is damaged
+   */
+  default void reconnectParent(Path image, Path parent, boolean force) {
+    throw new UnsupportedStoreOperationException(name() + " images have no parents");
+  }
 }
