@@ -1,0 +1,194 @@
+package io.stowage.app.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.stowage.api.BadStoreConfigurationException;
+import io.stowage.api.DataSize;
+import io.stowage.api.HashAlgorithm;
+import io.stowage.api.InvalidRequestException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads the YAML configuration and binds configuration subtrees to plugins' config types.
+ * Every error is a {@link BadStoreConfigurationException} whose path names the key.
+ */
+public final class ConfigLoader {
+  /** The name shown for the configuration built into the host. */
+  public static final String EMBEDDED = "embedded defaults";
+
+  private static final Set<String> TOP_LEVEL =
+      Set.of("plugins", "server", "registry", "hashing", "image", "default_store", "stores",
+          "cache");
+
+  private final ObjectMapper yaml;
+
+  public ConfigLoader() {
+    SimpleModule values = new SimpleModule("stowage-config-values");
+    values.addDeserializer(DataSize.class, new ValueDeserializers.DataSizes());
+    values.addDeserializer(Duration.class, new ValueDeserializers.Durations());
+    values.addDeserializer(Path.class, new ValueDeserializers.Paths());
+    this.yaml =
+        new ObjectMapper(new YAMLFactory())
+            .registerModule(values)
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  }
+
+  /** Reads a configuration file. */
+  public HostConfig load(Path file) {
+    Path absolute = file.toAbsolutePath().normalize();
+    try (InputStream in = Files.newInputStream(absolute)) {
+      return parse(in, absolute.toString(), absolute.getParent());
+    } catch (NoSuchFileException e) {
+      throw new BadStoreConfigurationException("", "configuration file " + absolute + " does not exist");
+    } catch (IOException e) {
+      throw new BadStoreConfigurationException(
+          "", "cannot read configuration file " + absolute + ": " + e.getMessage());
+    }
+  }
+
+  /** The configuration built into the host, with paths relative to {@code baseDir}. */
+  public HostConfig embedded(Path baseDir) {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream("stowage-default.yaml")) {
+      return parse(in, EMBEDDED, baseDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  HostConfig parse(InputStream in, String source, Path baseDir) {
+    JsonNode root;
+    try {
+      root = yaml.readTree(in);
+    } catch (JsonProcessingException e) {
+      throw new BadStoreConfigurationException(
+          "", source + " is not valid YAML: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new BadStoreConfigurationException("", "cannot read " + source + ": " + e.getMessage());
+    }
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      root = yaml.createObjectNode();
+    }
+    if (!root.isObject()) {
+      throw new BadStoreConfigurationException("", source + " must be a mapping of keys to values");
+    }
+    for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!TOP_LEVEL.contains(key)) {
+        throw new BadStoreConfigurationException(key, "unknown key (known: " + String.join(", ", new java.util.TreeSet<>(TOP_LEVEL)) + ")");
+      }
+    }
+    Sections.Plugins plugins = bindSection(root, "plugins", Sections.Plugins.class, new Sections.Plugins(null));
+    Sections.Hashing hashing = bindSection(root, "hashing", Sections.Hashing.class, new Sections.Hashing(null));
+    Sections.Image image = bindSection(root, "image", Sections.Image.class, new Sections.Image(null));
+
+    HashAlgorithm algorithm;
+    try {
+      algorithm = hashing.algorithm() == null ? HashAlgorithm.SHA512 : HashAlgorithm.of(hashing.algorithm());
+    } catch (InvalidRequestException e) {
+      throw new BadStoreConfigurationException("hashing.algorithm", e.getMessage());
+    }
+
+    Map<String, ObjectNode> stores = new LinkedHashMap<>();
+    JsonNode storesNode = root.path("stores");
+    if (!storesNode.isMissingNode() && !storesNode.isNull()) {
+      if (!storesNode.isObject()) {
+        throw new BadStoreConfigurationException("stores", "must map store ids to store settings");
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = storesNode.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        String id = e.getKey();
+        if (!id.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
+          throw new BadStoreConfigurationException(
+              "stores." + id, "a store id is 1-64 letters, digits, '_', '.' or '-'");
+        }
+        if (!e.getValue().isObject()) {
+          throw new BadStoreConfigurationException("stores." + id, "must be a mapping with a type");
+        }
+        ObjectNode body = (ObjectNode) e.getValue();
+        if (!body.path("type").isTextual() || body.path("type").asText().isBlank()) {
+          throw new BadStoreConfigurationException("stores." + id + ".type", "is required (for example filesystem)");
+        }
+        stores.put(id, body);
+      }
+    }
+    Optional<String> defaultStore = Optional.ofNullable(root.get("default_store"))
+        .filter(n -> !n.isNull()).map(JsonNode::asText);
+    if (defaultStore.isPresent() && !stores.containsKey(defaultStore.get())) {
+      throw new BadStoreConfigurationException(
+          "default_store", "names store \"" + defaultStore.get() + "\", which is not configured under stores");
+    }
+    Optional<ObjectNode> cache = Optional.ofNullable(root.get("cache")).filter(JsonNode::isObject).map(ObjectNode.class::cast);
+
+    Path pluginsDir = baseDir.resolve(plugins.dir() == null ? "plugins" : plugins.dir()).normalize();
+    DataSize cap = image.sizeCap() == null ? DataSize.parse("1TiB") : image.sizeCap();
+    return new HostConfig(source, baseDir, pluginsDir, algorithm, cap, defaultStore, stores, cache);
+  }
+
+  private <T> T bindSection(JsonNode root, String name, Class<T> type, T absent) {
+    JsonNode node = root.get(name);
+    if (node == null || node.isNull()) {
+      return absent;
+    }
+    return bind(node, type, name);
+  }
+
+  /**
+   * Binds a subtree to {@code type}.
+   *
+   * @param path where the subtree sits, used in error messages (for example {@code stores.fast})
+   * @throws BadStoreConfigurationException naming the exact key that is wrong
+   */
+  public <T> T bind(JsonNode node, Class<T> type, String path) {
+    try {
+      return yaml.treeToValue(node, type);
+    } catch (UnrecognizedPropertyException e) {
+      throw new BadStoreConfigurationException(
+          joinPath(path, e), "unknown key (known: " + e.getKnownPropertyIds() + ")");
+    } catch (JsonMappingException e) {
+      Throwable cause = e.getCause();
+      String reason = cause instanceof BadStoreConfigurationException b ? b.reason()
+          : cause instanceof IllegalArgumentException iae && iae.getMessage() != null ? iae.getMessage()
+          : e.getOriginalMessage().split("\n")[0].replaceAll(" \\(for Object starting.*", "");
+      if (cause instanceof BadStoreConfigurationException b) {
+        throw b.under(joinPath(path, e));
+      }
+      throw new BadStoreConfigurationException(joinPath(path, e), reason);
+    } catch (JsonProcessingException e) {
+      throw new BadStoreConfigurationException(path, e.getOriginalMessage());
+    }
+  }
+
+  private static String joinPath(String base, JsonMappingException e) {
+    StringBuilder sb = new StringBuilder(base);
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        sb.append('.').append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        sb.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return sb.toString();
+  }
+}

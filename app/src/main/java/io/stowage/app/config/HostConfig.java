@@ -1,0 +1,32 @@
+package io.stowage.app.config;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stowage.api.DataSize;
+import io.stowage.api.HashAlgorithm;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The host's configuration, read by {@link ConfigLoader}. Store and cache sections stay
+ * unbound trees here: each is bound to its plugin's own config type once the plugin is known.
+ *
+ * @param source where the configuration came from (a file, or "embedded defaults")
+ * @param baseDir the folder relative paths are resolved against
+ * @param stores each configured store's subtree by id, in file order
+ * @param cache the {@code cache:} subtree, if any
+ */
+public record HostConfig(
+    String source,
+    Path baseDir,
+    Path pluginsDir,
+    HashAlgorithm hashAlgorithm,
+    DataSize imageSizeCap,
+    Optional<String> defaultStore,
+    Map<String, ObjectNode> stores,
+    Optional<ObjectNode> cache) {
+
+  public HostConfig {
+    stores = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(stores));
+  }
+}

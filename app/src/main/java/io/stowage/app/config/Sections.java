@@ -1,0 +1,14 @@
+package io.stowage.app.config;
+
+import io.stowage.api.DataSize;
+
+/** The host's own configuration sections, as Jackson binds them; absent keys are null here. */
+final class Sections {
+  private Sections() {}
+
+  record Plugins(String dir) {}
+
+  record Hashing(String algorithm) {}
+
+  record Image(DataSize sizeCap) {}
+}
