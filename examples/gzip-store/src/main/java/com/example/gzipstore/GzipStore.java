@@ -1,0 +1,240 @@
+package com.example.gzipstore;
+
+import io.stowage.api.AddRequest;
+import io.stowage.api.AddResult;
+import io.stowage.api.BadLocationException;
+import io.stowage.api.ByteRange;
+import io.stowage.api.Capability;
+import io.stowage.api.DataStreamException;
+import io.stowage.api.DuplicateException;
+import io.stowage.api.ImageData;
+import io.stowage.api.ImageIds;
+import io.stowage.api.InvalidRequestException;
+import io.stowage.api.Location;
+import io.stowage.api.Multihash;
+import io.stowage.api.NotFoundException;
+import io.stowage.api.SizeCapExceededException;
+import io.stowage.api.SizeMismatchException;
+import io.stowage.api.Store;
+import io.stowage.api.StoreIOException;
+import io.stowage.api.UnsupportedStoreOperationException;
+import java.io.DataInputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Images as {@code <dir>/<id>.gz}: an 8-byte big-endian size, then the gzip stream. Locations
+ * are {@code gzfile://<store id>/<image id>}, so several gzip stores can share the scheme.
+ * Writes go to a hidden temporary file that is linked under the final name only when complete.
+ */
+final class GzipStore implements Store {
+  private static final int BUFFER = 64 * 1024;
+
+  private final String id;
+  private final Path dir;
+  private final int level;
+
+  GzipStore(String id, Path dir, int level) {
+    this.id = id;
+    this.dir = dir;
+    this.level = level;
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public Set<String> schemes() {
+    return Set.of("gzfile");
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return Set.of(Capability.READ, Capability.WRITE, Capability.DELETE);
+  }
+
+  @Override
+  public boolean owns(URI uri) {
+    return id.equals(uri.getAuthority());
+  }
+
+  @Override
+  public AddResult add(AddRequest request) {
+    Path target = dir.resolve(request.imageId() + ".gz");
+    if (Files.exists(target)) {
+      throw new DuplicateException("image " + request.imageId() + " already exists in store " + id);
+    }
+    MessageDigest md5 = io.stowage.api.HashAlgorithm.MD5.newDigest();
+    MessageDigest multihash = request.hashAlgorithm().newDigest();
+    Path temp = null;
+    try {
+      Files.createDirectories(dir);
+      temp = dir.resolve("." + request.imageId() + "." + UUID.randomUUID() + ".tmp");
+      long total = 0;
+      try (FileChannel file = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        file.position(Long.BYTES);
+        // Closing the gzip stream must not close the file: the size header is written last.
+        OutputStream raw = new FilterOutputStream(Channels.newOutputStream(file)) {
+          @Override
+          public void close() throws IOException {
+            flush();
+          }
+        };
+        try (GZIPOutputStream gzip = new LeveledGzip(raw, level)) {
+          byte[] buffer = new byte[BUFFER];
+          InputStream in = request.data();
+          for (int n; (n = read(in, buffer)) > 0; ) {
+            total += n;
+            if (total > request.sizeCap()) {
+              throw new SizeCapExceededException("image exceeds the size cap of " + request.sizeCap() + " bytes");
+            }
+            if (request.declaredSize().isPresent() && total > request.declaredSize().getAsLong()) {
+              throw new SizeMismatchException("the stream has more than the declared " + request.declaredSize().getAsLong() + " bytes");
+            }
+            md5.update(buffer, 0, n);
+            multihash.update(buffer, 0, n);
+            gzip.write(buffer, 0, n);
+            request.progress().onProgress(total, request.declaredSize());
+          }
+          gzip.finish();
+        }
+        if (request.declaredSize().isPresent() && total != request.declaredSize().getAsLong()) {
+          throw new SizeMismatchException("the stream has " + total + " bytes, not the declared " + request.declaredSize().getAsLong());
+        }
+        file.write(ByteBuffer.allocate(Long.BYTES).putLong(0, total), 0);
+        file.force(true);
+      }
+      try {
+        Files.createLink(target, temp);
+      } catch (FileAlreadyExistsException e) {
+        throw new DuplicateException("image " + request.imageId() + " already exists in store " + id);
+      }
+      request.progress().onProgress(total, request.declaredSize());
+      URI uri = URI.create("gzfile://" + id + "/" + request.imageId());
+      return new AddResult(Location.of(uri, id, Map.of()), total,
+          HexFormat.of().formatHex(md5.digest()),
+          new Multihash(request.hashAlgorithm(), HexFormat.of().formatHex(multihash.digest())));
+    } catch (IOException e) {
+      throw new StoreIOException("gzip store " + id + " cannot write " + request.imageId() + ": " + e.getMessage(), e);
+    } finally {
+      if (temp != null) {
+        try {
+          Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+          // a leftover hidden temporary file is harmless
+        }
+      }
+    }
+  }
+
+  private static int read(InputStream in, byte[] buffer) {
+    try {
+      return in.read(buffer);
+    } catch (IOException e) {
+      throw new DataStreamException("reading the image data failed: " + e.getMessage(), e);
+    }
+  }
+
+  private Path fileOf(Location location) {
+    URI uri = location.uri();
+    if (!"gzfile".equals(location.scheme()) || !id.equals(uri.getAuthority()) || uri.getPath() == null
+        || !uri.getPath().startsWith("/")) {
+      throw new BadLocationException(uri + " is not a location of gzip store " + id);
+    }
+    String imageId = uri.getPath().substring(1);
+    try {
+      ImageIds.requireValid(imageId);
+    } catch (InvalidRequestException e) {
+      throw new BadLocationException(uri + " does not name a valid image: " + e.getMessage());
+    }
+    return dir.resolve(imageId + ".gz");
+  }
+
+  @Override
+  public ImageData get(Location location, ByteRange range) {
+    if (!range.isAll()) {
+      throw new UnsupportedStoreOperationException("gzip store " + id + " cannot read ranges");
+    }
+    Path file = fileOf(location);
+    try {
+      InputStream raw = Files.newInputStream(file);
+      long size = new DataInputStream(raw).readLong();
+      ReadableByteChannel channel = Channels.newChannel(new GZIPInputStream(raw, BUFFER));
+      return new ImageData() {
+        @Override
+        public long size() {
+          return size;
+        }
+
+        @Override
+        public ReadableByteChannel channel() {
+          return channel;
+        }
+
+        @Override
+        public void close() {
+          try {
+            channel.close();
+          } catch (IOException ignored) {
+            // nothing left to release
+          }
+        }
+      };
+    } catch (NoSuchFileException e) {
+      throw new NotFoundException("no image at " + location);
+    } catch (IOException e) {
+      throw new StoreIOException("cannot read " + location + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public long size(Location location) {
+    try (DataInputStream in = new DataInputStream(Files.newInputStream(fileOf(location)))) {
+      return in.readLong();
+    } catch (NoSuchFileException e) {
+      throw new NotFoundException("no image at " + location);
+    } catch (IOException e) {
+      throw new StoreIOException("cannot read " + location + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void delete(Location location) {
+    try {
+      if (!Files.deleteIfExists(fileOf(location))) {
+        throw new NotFoundException("no image at " + location);
+      }
+    } catch (IOException e) {
+      throw new StoreIOException("cannot delete " + location + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** GZIPOutputStream with a chosen compression level. */
+  private static final class LeveledGzip extends GZIPOutputStream {
+    LeveledGzip(OutputStream out, int level) throws IOException {
+      super(out, BUFFER);
+      def.setLevel(level);
+    }
+  }
+}
