@@ -3,6 +3,7 @@ package io.stowage.app.cli;
 import io.stowage.api.ByteRange;
 import io.stowage.api.Capability;
 import io.stowage.api.ImageData;
+import io.stowage.api.InvalidRequestException;
 import io.stowage.api.Location;
 import io.stowage.api.Store;
 import io.stowage.api.StoreIOException;
@@ -66,15 +67,15 @@ final class GetCommand implements Callable<Integer> {
   private static void writeAtomically(ImageData data, Path target) throws IOException {
     Path absolute = target.toAbsolutePath();
     if (Files.isDirectory(absolute)) {
-      throw new UsageException(target + " is a directory");
+      throw new InvalidRequestException(target + " is a directory");
     }
     Path temp;
     try {
       temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".part");
     } catch (NoSuchFileException e) {
-      throw new UsageException("folder " + absolute.getParent() + " does not exist");
+      throw new InvalidRequestException("folder " + absolute.getParent() + " does not exist");
     } catch (AccessDeniedException e) {
-      throw new UsageException("cannot write to " + absolute.getParent() + ": permission denied");
+      throw new InvalidRequestException("cannot write to " + absolute.getParent() + ": permission denied");
     }
     boolean done = false;
     try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {

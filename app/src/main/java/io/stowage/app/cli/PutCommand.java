@@ -4,6 +4,7 @@ import io.stowage.api.AddRequest;
 import io.stowage.api.AddResult;
 import io.stowage.api.Capability;
 import io.stowage.api.ImageIds;
+import io.stowage.api.InvalidRequestException;
 import io.stowage.api.Store;
 import io.stowage.app.Host;
 import io.stowage.app.store.Stores;
@@ -70,14 +71,14 @@ final class PutCommand implements Callable<Integer> {
     }
     Path file = Path.of(source);
     if (Files.isDirectory(file)) {
-      throw new UsageException(source + " is a directory, not an image file");
+      throw new InvalidRequestException(source + " is a directory, not an image file");
     }
     try {
       return Files.newInputStream(file);
     } catch (NoSuchFileException e) {
-      throw new UsageException(source + " does not exist");
+      throw new InvalidRequestException(source + " does not exist");
     } catch (AccessDeniedException e) {
-      throw new UsageException("cannot read " + source + ": permission denied");
+      throw new InvalidRequestException("cannot read " + source + ": permission denied");
     }
   }
 
