@@ -3,7 +3,12 @@ package io.stowage.app.cli;
 import io.stowage.api.AddRequest;
 import io.stowage.api.AddResult;
 import io.stowage.api.Capability;
+import io.stowage.api.DiskInfo;
 import io.stowage.api.ImageIds;
+import io.stowage.api.InvalidImageDataException;
+import io.stowage.api.StoreException;
+import io.stowage.app.disk.DiskFormats;
+import io.stowage.app.disk.InspectingInputStream;
 import io.stowage.api.InvalidRequestException;
 import io.stowage.api.Store;
 import io.stowage.app.Host;
@@ -40,6 +45,10 @@ final class PutCommand implements Callable<Integer> {
       description = "The size the data must have (default: the file's size; unknown for -).")
   Long declaredSize;
 
+  @Option(names = "--allow-unsafe",
+      description = "Store images that fail the safety checks (differencing disks, corruption).")
+  boolean allowUnsafe;
+
   @Parameters(paramLabel = "FILE|-", description = "The image file, or - for standard input.")
   String source;
 
@@ -49,9 +58,11 @@ final class PutCommand implements Callable<Integer> {
     if (declaredSize != null && declaredSize < 0) {
       throw new UsageException("--size must not be negative");
     }
-    try (Host host = root.boot(options.config); InputStream data = open()) {
+    try (Host host = root.boot(options.config); InputStream source = open()) {
       Store store = storeId == null ? host.stores().forWriting() : host.stores().byId(storeId);
       Stores.requireCapability(store, Capability.WRITE, "store images");
+      InspectingInputStream data =
+          new InspectingInputStream(source, new DiskFormats(host.diskFormats()), allowUnsafe);
       AddRequest request = AddRequest.of(id, data)
           .withHashAlgorithm(host.config().hashAlgorithm())
           .withSizeCap(host.config().imageSizeCap().bytes());
@@ -59,8 +70,18 @@ final class PutCommand implements Callable<Integer> {
       if (size != null) {
         request = request.withDeclaredSize(size);
       }
-      AddResult result = store.add(request);
-      print(root.console.out(), store.id(), result);
+      AddResult result;
+      try {
+        result = store.add(request);
+      } catch (StoreException e) {
+        if (data.refusal().isPresent()) {
+          throw new InvalidImageDataException(data.refusal().get()
+              + "; nothing was stored (--allow-unsafe stores it anyway)", e);
+        }
+        throw e;
+      }
+      print(root.console.out(), store.id(), result, data.result().orElseThrow(
+          () -> new IllegalStateException("store " + store.id() + " did not read the image to its end")));
       return Cli.OK;
     }
   }
@@ -90,7 +111,7 @@ final class PutCommand implements Callable<Integer> {
     return Files.isRegularFile(file) ? Files.size(file) : null;
   }
 
-  private void print(PrintStream out, String store, AddResult r) {
+  private void print(PrintStream out, String store, AddResult r, DiskInfo disk) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("location", r.location().uri().toString());
     json.put("store", store);
@@ -99,6 +120,11 @@ final class PutCommand implements Callable<Integer> {
     json.put("multihash", Map.of("algorithm", r.multihash().algorithm().name(),
         "value", r.multihash().value()));
     json.put("metadata", r.metadata());
+    json.put("format", disk.format());
+    json.put("virtual_size", disk.virtualSize());
+    if (!disk.isSafe()) {
+      json.put("safety", InspectCommand.json(disk).get("safety"));
+    }
     if (options.json) {
       Json.print(out, json);
     } else {

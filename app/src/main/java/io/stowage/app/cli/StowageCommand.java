@@ -21,6 +21,8 @@ import picocli.CommandLine.Spec;
       GetCommand.class,
       SizeCommand.class,
       RmCommand.class,
+      InspectCommand.class,
+      DiskCommand.class,
     })
 final class StowageCommand implements Runnable {
   final Console console;

@@ -1,0 +1,192 @@
+package io.stowage.app.cli;
+
+import io.stowage.api.DataSize;
+import io.stowage.api.DiskFormat;
+import io.stowage.api.DiskSpec;
+import io.stowage.api.InvalidRequestException;
+import io.stowage.app.Host;
+import io.stowage.app.disk.DiskFormats;
+import io.stowage.app.disk.RawConverter;
+import io.stowage.app.plugin.Contribution;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "disk", description = "Create, convert, resize and re-parent disk images.",
+    subcommands = {DiskCommand.Create.class, DiskCommand.Convert.class, DiskCommand.Resize.class,
+        DiskCommand.Reconnect.class})
+final class DiskCommand implements Runnable {
+  @ParentCommand StowageCommand root;
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  static long size(String text, String option) {
+    try {
+      return DataSize.parse(text).bytes();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(option + ": " + e.getMessage());
+    }
+  }
+
+  @Command(name = "create", description = "Create an empty disk image (dynamic, fixed or differencing).")
+  static final class Create implements Callable<Integer> {
+    @ParentCommand DiskCommand disk;
+    @Mixin CommonOptions options;
+
+    @Option(names = "--format", defaultValue = "vhdx", description = "Disk format (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--size", description = "Virtual size, e.g. 10GiB (differencing: default the parent's).")
+    String size;
+
+    @Option(names = "--block-size", description = "Block size, e.g. 32MiB (default: the format's choice).")
+    String blockSize;
+
+    @Option(names = "--logical-sector", defaultValue = "512", description = "512 or 4096.")
+    int logicalSector;
+
+    @Option(names = "--log-size", description = "Log size, e.g. 1MiB.")
+    String logSize;
+
+    @Option(names = "--fixed", description = "Allocate every block now.")
+    boolean fixed;
+
+    @Option(names = "--parent", paramLabel = "FILE", description = "Make a differencing disk of FILE.")
+    Path parent;
+
+    @Parameters(paramLabel = "FILE")
+    Path file;
+
+    @Override
+    public Integer call() {
+      if (size == null && parent == null) {
+        throw new UsageException("--size is required (except with --parent)");
+      }
+      if (logicalSector != 512 && logicalSector != 4096) {
+        throw new UsageException("--logical-sector must be 512 or 4096");
+      }
+      Map<String, String> extra = new LinkedHashMap<>();
+      if (logSize != null) {
+        extra.put("log_size", Long.toString(size(logSize, "--log-size")));
+      }
+      DiskSpec spec = new DiskSpec(size == null ? 0 : size(size, "--size"),
+          blockSize == null ? OptionalLong.empty() : OptionalLong.of(size(blockSize, "--block-size")),
+          logicalSector, fixed, Optional.ofNullable(parent), extra);
+      try (Host host = disk.root.boot(options.config)) {
+        Contribution<DiskFormat> f = new DiskFormats(host.diskFormats()).named(format);
+        f.call(() -> {
+          f.extension().create(file, spec);
+          return null;
+        });
+        if (options.json) {
+          Json.print(disk.root.console.out(), InspectCommand.json(new DiskFormats(host.diskFormats()).inspect(file)));
+        }
+        return Cli.OK;
+      }
+    }
+  }
+
+  @Command(name = "convert", description = "Write the guest-visible bytes of an image as a raw file.")
+  static final class Convert implements Callable<Integer> {
+    @ParentCommand DiskCommand disk;
+    @Mixin CommonOptions options;
+
+    @Option(names = "--to", required = true, description = "Output format; only raw.")
+    String to;
+
+    @Parameters(index = "0", paramLabel = "IN")
+    Path in;
+
+    @Parameters(index = "1", paramLabel = "OUT")
+    Path out;
+
+    @Override
+    public Integer call() {
+      if (!to.equals("raw")) {
+        throw new UsageException("--to: only raw is supported");
+      }
+      try (Host host = disk.root.boot(options.config)) {
+        DiskFormats formats = new DiskFormats(host.diskFormats());
+        Optional<Contribution<DiskFormat>> format = formats.detect(in);
+        long size = RawConverter.convert(format, in, out);
+        if (options.json) {
+          Map<String, Object> json = new LinkedHashMap<>();
+          json.put("format", format.map(f -> f.call(() -> f.extension().name())).orElse(DiskFormats.RAW));
+          json.put("output", out.toAbsolutePath().toString());
+          json.put("size", size);
+          Json.print(disk.root.console.out(), json);
+        }
+        return Cli.OK;
+      }
+    }
+  }
+
+  @Command(name = "resize", description = "Grow the virtual size of a dynamic disk in place.")
+  static final class Resize implements Callable<Integer> {
+    @ParentCommand DiskCommand disk;
+    @Mixin CommonOptions options;
+
+    @Option(names = "--size", required = true, description = "The new virtual size, e.g. 20GiB.")
+    String size;
+
+    @Parameters(paramLabel = "FILE")
+    Path file;
+
+    @Override
+    public Integer call() {
+      long bytes = size(size, "--size");
+      try (Host host = disk.root.boot(options.config)) {
+        Contribution<DiskFormat> f = detected(host, file);
+        f.call(() -> {
+          f.extension().resize(file, bytes);
+          return null;
+        });
+        return Cli.OK;
+      }
+    }
+  }
+
+  @Command(name = "reconnect", description = "Point a differencing disk at its parent's new path.")
+  static final class Reconnect implements Callable<Integer> {
+    @ParentCommand DiskCommand disk;
+    @Mixin CommonOptions options;
+
+    @Option(names = "--parent", required = true, paramLabel = "FILE", description = "The parent's new path.")
+    Path parent;
+
+    @Option(names = "--force", description = "Accept a parent that is not the one the disk was made from.")
+    boolean force;
+
+    @Parameters(paramLabel = "FILE")
+    Path file;
+
+    @Override
+    public Integer call() {
+      try (Host host = disk.root.boot(options.config)) {
+        Contribution<DiskFormat> f = detected(host, file);
+        f.call(() -> {
+          f.extension().reconnectParent(file, parent, force);
+          return null;
+        });
+        return Cli.OK;
+      }
+    }
+  }
+
+  static Contribution<DiskFormat> detected(Host host, Path file) {
+    return new DiskFormats(host.diskFormats()).detect(file)
+        .orElseThrow(() -> new InvalidRequestException(file + " is not in a format any plugin handles"));
+  }
+}

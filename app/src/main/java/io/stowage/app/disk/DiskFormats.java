@@ -1,0 +1,136 @@
+package io.stowage.app.disk;
+
+import io.stowage.api.DiskFormat;
+import io.stowage.api.DiskInfo;
+import io.stowage.api.InvalidImageDataException;
+import io.stowage.api.InvalidRequestException;
+import io.stowage.api.SafetyFinding;
+import io.stowage.api.StoreIOException;
+import io.stowage.app.plugin.Contribution;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The disk formats the plugins contribute, and detection among them. An image that no format
+ * claims is raw; one that several claim is refused, as oslo's format inspector does (a file
+ * that passes for two formats is how format-confusion attacks start).
+ */
+public final class DiskFormats {
+  /** The name of the format of images no plugin claims. */
+  public static final String RAW = "raw";
+
+  private final List<Contribution<DiskFormat>> formats;
+
+  public DiskFormats(List<Contribution<DiskFormat>> formats) {
+    this.formats = List.copyOf(formats);
+  }
+
+  /** The format called {@code name}. @throws InvalidRequestException if none is */
+  public Contribution<DiskFormat> named(String name) {
+    for (Contribution<DiskFormat> f : formats) {
+      if (f.call(() -> f.extension().name()).equals(name)) {
+        return f;
+      }
+    }
+    throw new InvalidRequestException("no plugin provides disk format \"" + name + "\""
+        + " (available: " + String.join(", ", names()) + ")");
+  }
+
+  /** Names of every available format. */
+  public List<String> names() {
+    return formats.stream().map(f -> f.call(() -> f.extension().name())).toList();
+  }
+
+  /** The most leading bytes any format needs to recognise an image. */
+  public int probeLength() {
+    int n = 512;
+    for (Contribution<DiskFormat> f : formats) {
+      n = Math.max(n, f.call(() -> f.extension().probeLength()));
+    }
+    return n;
+  }
+
+  /**
+   * The formats whose probe accepts {@code head}.
+   *
+   * @return empty for raw; one format; several is ambiguous
+   */
+  public List<Contribution<DiskFormat>> probe(ByteBuffer head) {
+    List<Contribution<DiskFormat>> matches = new ArrayList<>();
+    for (Contribution<DiskFormat> f : formats) {
+      if (f.call(() -> f.extension().probe(head.asReadOnlyBuffer()))) {
+        matches.add(f);
+      }
+    }
+    return matches;
+  }
+
+  /**
+   * Detects and inspects the image in {@code file}. Damage is reported as a {@code corruption}
+   * finding rather than thrown, so that a caller sees every finding in one place.
+   */
+  public DiskInfo inspect(Path file) {
+    try (SeekableByteChannel channel = Files.newByteChannel(file)) {
+      List<Contribution<DiskFormat>> matches = probe(head(channel));
+      if (matches.isEmpty()) {
+        return new DiskInfo(RAW, channel.size(), Map.of(), List.of());
+      }
+      if (matches.size() > 1) {
+        return ambiguous(matches);
+      }
+      Contribution<DiskFormat> format = matches.get(0);
+      String name = format.call(() -> format.extension().name());
+      try {
+        channel.position(0);
+        return format.call(() -> format.extension().inspect(channel));
+      } catch (InvalidImageDataException e) {
+        return corrupt(name, e.getMessage());
+      }
+    } catch (NoSuchFileException e) {
+      throw new InvalidRequestException(file + " does not exist");
+    } catch (IOException e) {
+      throw new StoreIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Which format of {@code file} {@link #inspect} would use, if any. */
+  public Optional<Contribution<DiskFormat>> detect(Path file) {
+    try (SeekableByteChannel channel = Files.newByteChannel(file)) {
+      List<Contribution<DiskFormat>> matches = probe(head(channel));
+      if (matches.size() > 1) {
+        throw new InvalidImageDataException(ambiguous(matches).safety().get(0).message());
+      }
+      return matches.stream().findFirst();
+    } catch (NoSuchFileException e) {
+      throw new InvalidRequestException(file + " does not exist");
+    } catch (IOException e) {
+      throw new StoreIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private ByteBuffer head(SeekableByteChannel channel) throws IOException {
+    ByteBuffer head = ByteBuffer.allocate((int) Math.min(probeLength(), channel.size()));
+    while (head.hasRemaining() && channel.read(head) >= 0) {
+      // fill the probe buffer
+    }
+    return head.flip();
+  }
+
+  static DiskInfo corrupt(String format, String reason) {
+    return new DiskInfo(format, -1, Map.of(), List.of(new SafetyFinding("corruption", reason)));
+  }
+
+  DiskInfo ambiguous(List<Contribution<DiskFormat>> matches) {
+    String names = String.join(" and ", matches.stream().map(f -> f.call(() -> f.extension().name())).toList());
+    return new DiskInfo("unknown", -1, Map.of(),
+        List.of(new SafetyFinding("format_ambiguous", "the image looks like " + names)));
+  }
+}

@@ -1,0 +1,147 @@
+package io.stowage.app.disk;
+
+import io.stowage.api.DiskFormat;
+import io.stowage.api.DiskInfo;
+import io.stowage.api.InvalidImageDataException;
+import io.stowage.api.SafetyFinding;
+import io.stowage.api.StreamInspector;
+import io.stowage.app.plugin.Contribution;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Inspects an image as it streams to a store, in the same pass: the first bytes pick the format,
+ * that format's {@link StreamInspector} sees every byte, and at the end of the stream the
+ * verdict is in. An unsafe image makes the stream fail just before its end, so the store keeps
+ * nothing; {@link #refusal()} then says why. Memory: the probe buffer plus whatever the format's
+ * inspector holds (bounded by its contract). Not thread-safe: one reader.
+ */
+public final class InspectingInputStream extends FilterInputStream {
+  private final DiskFormats formats;
+  private final boolean allowUnsafe;
+  private final ByteBuffer head;
+  private Optional<StreamInspector> inspector = Optional.empty();
+  private String formatName = DiskFormats.RAW;
+  private boolean probed;
+  private long total;
+  private DiskInfo result;
+  private String refusal;
+
+  public InspectingInputStream(InputStream in, DiskFormats formats, boolean allowUnsafe) {
+    super(in);
+    this.formats = formats;
+    this.allowUnsafe = allowUnsafe;
+    this.head = ByteBuffer.allocate(formats.probeLength());
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    int n = read(one, 0, 1);
+    return n < 0 ? -1 : one[0] & 0xff;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    int n = super.read(b, off, len);
+    if (n > 0) {
+      take(b, off, n);
+    } else if (n < 0) {
+      finish();
+      if (refusal != null) {
+        throw new IOException(refusal);
+      }
+    }
+    return n;
+  }
+
+  @Override
+  public long skip(long n) throws IOException {
+    byte[] sink = new byte[(int) Math.min(n, 64 * 1024)];
+    int read = read(sink, 0, sink.length);
+    return Math.max(read, 0);
+  }
+
+  @Override
+  public boolean markSupported() {
+    return false;
+  }
+
+  private void take(byte[] b, int off, int n) {
+    total += n;
+    if (!probed) {
+      int room = Math.min(head.remaining(), n);
+      head.put(b, off, room);
+      if (head.hasRemaining()) {
+        return;
+      }
+      probe();
+      off += room;
+      n -= room;
+    }
+    feed(ByteBuffer.wrap(b, off, n));
+  }
+
+  private void probe() {
+    probed = true;
+    head.flip();
+    List<Contribution<DiskFormat>> matches = formats.probe(head);
+    if (matches.size() > 1) {
+      result = formats.ambiguous(matches);
+      return;
+    }
+    if (matches.size() == 1) {
+      Contribution<DiskFormat> format = matches.get(0);
+      formatName = format.call(() -> format.extension().name());
+      inspector = Optional.of(format.call(() -> format.extension().streamInspector()));
+      feed(head);
+    }
+  }
+
+  private void feed(ByteBuffer bytes) {
+    if (inspector.isEmpty() || result != null || !bytes.hasRemaining()) {
+      return;
+    }
+    try {
+      inspector.get().update(bytes);
+    } catch (InvalidImageDataException e) {
+      result = DiskFormats.corrupt(formatName, e.getMessage());
+    }
+  }
+
+  private void finish() {
+    if (result == null) {
+      if (!probed) {
+        probe();
+      }
+      if (result == null) {
+        try {
+          result = inspector.isPresent() ? inspector.get().finish(total)
+              : new DiskInfo(DiskFormats.RAW, total, Map.of(), List.of());
+        } catch (InvalidImageDataException e) {
+          result = DiskFormats.corrupt(formatName, e.getMessage());
+        }
+      }
+    }
+    if (!result.isSafe() && !allowUnsafe && refusal == null) {
+      SafetyFinding first = result.safety().get(0);
+      refusal = "the " + result.format() + " image is unsafe (" + first.check() + ": "
+          + first.message() + ")";
+    }
+  }
+
+  /** What inspection found, once the stream has been read to its end. */
+  public Optional<DiskInfo> result() {
+    return Optional.ofNullable(result);
+  }
+
+  /** Why the image was refused, if it was. */
+  public Optional<String> refusal() {
+    return Optional.ofNullable(refusal);
+  }
+}
