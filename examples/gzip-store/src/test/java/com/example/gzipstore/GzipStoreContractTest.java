@@ -1,0 +1,15 @@
+package com.example.gzipstore;
+
+import io.stowage.api.Store;
+import io.stowage.api.StoreContext;
+import io.stowage.tck.StoreContract;
+import java.nio.file.Path;
+
+/** The gzip store keeps the Store contract (ranged-read tests are skipped: it has no RANGED_READ). */
+class GzipStoreContractTest extends StoreContract {
+  @Override
+  protected Store newStore(Path workDir) {
+    return new GzipStoreProvider()
+        .create("tck", new GzipStoreProvider.Config("images", 6), new StoreContext("tck", workDir));
+  }
+}
