@@ -11,7 +11,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * The image data the kit hands to {@link io.stowage.api.Store#add}: bytes from an array or a
  * generated sequence, optionally delivered in short reads, failing at a given byte, or pausing
- * at a given byte until other adds reach theirs. It records how far it was read, whether its
+ * at a given byte. It records how far it was read, whether its
  * end was seen and whether it was closed. One reader at a time.
  */
 final class SourceStream extends InputStream {
@@ -23,7 +23,7 @@ final class SourceStream extends InputStream {
   private SplittableRandom readSizes;
   private long failAt = -1;
   private long pauseAt = -1;
-  private CyclicBarrier rendezvous;
+  private Runnable pause;
 
   private long position;
   private volatile boolean sawEnd;
@@ -57,15 +57,28 @@ final class SourceStream extends InputStream {
     return this;
   }
 
-  /**
-   * At byte {@code offset}, waits (a short while at most) until every party of {@code barrier}
-   * is there too, so that concurrent adds are provably in flight at once. A store that
-   * serializes them only costs the timeout once: a broken barrier lets everyone through.
-   */
-  SourceStream pausingAt(long offset, CyclicBarrier barrier) {
+  /** Runs {@code pause} on the reading thread once, when the read reaches byte {@code offset}. */
+  SourceStream pausingAt(long offset, Runnable pause) {
     this.pauseAt = offset;
-    this.rendezvous = barrier;
+    this.pause = pause;
     return this;
+  }
+
+  /**
+   * A pause that waits, a short while at most, until every party of {@code barrier} is there
+   * too, so that concurrent adds are provably in flight at once. A store that serializes them
+   * only costs the timeout once: the broken barrier lets everyone through.
+   */
+  static Runnable rendezvous(CyclicBarrier barrier) {
+    return () -> {
+      try {
+        barrier.await(RENDEZVOUS_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (BrokenBarrierException | TimeoutException e) {
+        // The store serializes these adds; carry on alone.
+      }
+    };
   }
 
   long bytesRead() {
@@ -97,7 +110,7 @@ final class SourceStream extends InputStream {
     }
     if (position == pauseAt) {
       pauseAt = -1;
-      awaitOthers();
+      pause.run();
     }
     if (position == failAt) {
       throw new IOException("tck: the data source failed at byte " + position);
@@ -137,16 +150,6 @@ final class SourceStream extends InputStream {
   @Override
   public void close() {
     closed = true;
-  }
-
-  private void awaitOthers() {
-    try {
-      rendezvous.await(RENDEZVOUS_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (BrokenBarrierException | TimeoutException e) {
-      // The store serializes these adds; carry on alone.
-    }
   }
 
   @Override

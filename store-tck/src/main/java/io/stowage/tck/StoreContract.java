@@ -13,13 +13,19 @@ import io.stowage.api.DuplicateException;
 import io.stowage.api.ImageData;
 import io.stowage.api.InvalidRequestException;
 import io.stowage.api.Location;
+import io.stowage.api.NotFoundException;
 import io.stowage.api.Store;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -61,7 +67,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * digests of the input, sizes from 0 to 5 MiB + 3); sizes; locations in the store's schemes and
  * readable from their URI text alone; duplicate ids; missing images; deletes; empty images;
  * unknown sizes; progress reports; declared sizes the stream does not match, streams that fail
- * midway and data past the size cap (refused, and nothing kept); ranged reads; concurrent adds of
+ * midway and data past the size cap (refused, and nothing kept); nothing readable while an add is
+ * in flight; ranged reads; concurrent adds of
  * different ids and of one id; unknown hash algorithms and hostile image ids (refused before the
  * stream is read); hostile locations (nothing found outside the store, nothing harmed).
  *
@@ -76,6 +83,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 public abstract class StoreContract extends FailureTests {
   private static final int THREADS = 8;
   private static final int RANGED_SIZE = MIB + 17;
+  private static final long WAIT_SECONDS = 60;
 
   /** For subclasses. */
   protected StoreContract() {}
@@ -198,6 +206,41 @@ public abstract class StoreContract extends FailureTests {
     }
   }
 
+  @Test
+  void nothingIsReadableWhileAnAddIsInFlight() throws Exception {
+    requires(Capability.WRITE, Capability.READ);
+    Location location = predictedLocation("tck-image");
+    byte[] data = bytes(MIB + 1);
+    CountDownLatch midway = new CountDownLatch(1);
+    CountDownLatch resume = new CountDownLatch(1);
+    SourceStream source = SourceStream.of(data).pausingAt(data.length / 2, () -> {
+      midway.countDown();
+      try {
+        resume.await(WAIT_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    ExecutorService adder = Executors.newSingleThreadExecutor();
+    try {
+      Future<AddResult> add = adder.submit(
+          () -> store().add(AddRequest.of("tck-image", source).withDeclaredSize(data.length)));
+      try {
+        assertThat(midway.await(WAIT_SECONDS, TimeUnit.SECONDS))
+            .as("the add reached the middle of its data").isTrue();
+        assertFails("get while the add is halfway", () -> store().get(location, ByteRange.ALL).close(),
+            NotFoundException.class);
+        assertFails("size while the add is halfway", () -> store().size(location),
+            NotFoundException.class);
+      } finally {
+        resume.countDown();
+      }
+      assertHolds(add.get(WAIT_SECONDS, TimeUnit.SECONDS), data);
+    } finally {
+      adder.shutdownNow();
+    }
+  }
+
   private List<byte[]> inputs() {
     List<byte[]> inputs = new ArrayList<>();
     for (int i = 0; i < THREADS; i++) {
@@ -214,7 +257,7 @@ public abstract class StoreContract extends FailureTests {
     for (int i = 0; i < inputs.size(); i++) {
       byte[] data = inputs.get(i);
       AddRequest request =
-          AddRequest.of(ids.apply(i), SourceStream.of(data).pausingAt(data.length / 2, halfway))
+          AddRequest.of(ids.apply(i), SourceStream.of(data).pausingAt(data.length / 2, SourceStream.rendezvous(halfway)))
               .withDeclaredSize(data.length);
       adds.add(() -> store().add(request));
     }

@@ -38,7 +38,8 @@ class BrokenStoresTest {
         Arguments.of(Defect.RACY_DUPLICATE_CHECK, "concurrentAddsOfOneIdEndWithOneSuccess"),
         Arguments.of(Defect.TRUSTS_LOCATION_PATHS, "hostileLocationsFindNothingAndHarmNothing"),
         Arguments.of(Defect.IGNORES_SIZE_CAP, "dataPastTheSizeCapIsRefusedAndNothingKept"),
-        Arguments.of(Defect.MISREPORTS_STREAM_FAILURE, "aStreamThatFailsMidwayIsADataStreamErrorAndNothingKept"));
+        Arguments.of(Defect.MISREPORTS_STREAM_FAILURE, "aStreamThatFailsMidwayIsADataStreamErrorAndNothingKept"),
+        Arguments.of(Defect.WRITES_IN_PLACE, "nothingIsReadableWhileAnAddIsInFlight"));
   }
 
   @ParameterizedTest(name = "{0}")

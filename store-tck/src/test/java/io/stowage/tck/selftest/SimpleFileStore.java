@@ -62,7 +62,9 @@ final class SimpleFileStore implements Store {
     /** Never looks at the size cap. */
     IGNORES_SIZE_CAP,
     /** Reports a stream failure as an I/O error of the store. */
-    MISREPORTS_STREAM_FAILURE
+    MISREPORTS_STREAM_FAILURE,
+    /** Writes straight into the image's file, readable before it is complete. */
+    WRITES_IN_PLACE
   }
 
   private final String id;
@@ -104,12 +106,15 @@ final class SimpleFileStore implements Store {
     if (Files.exists(target)) {
       throw duplicate(request.imageId());
     }
-    Path temp = tmp.resolve(UUID.randomUUID().toString());
+    boolean inPlace = defects.contains(Defect.WRITES_IN_PLACE);
+    Path temp = inPlace ? target : tmp.resolve(UUID.randomUUID().toString());
     boolean published = false;
     try {
       Written written = write(request, temp);
       checkSize(request, written.size, temp, target);
-      publish(request.imageId(), temp, target);
+      if (!inPlace) {
+        publish(request.imageId(), temp, target);
+      }
       published = true;
       return new AddResult(location(request.imageId()), written.size, written.md5, written.multihash);
     } finally {
