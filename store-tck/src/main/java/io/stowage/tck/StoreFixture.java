@@ -180,7 +180,8 @@ abstract class StoreFixture {
 
   /** Fails unless {@code call} throws one of {@code expected}; {@code what} names the call. */
   @SafeVarargs
-  static void assertFails(String what, ThrowingCallable call, Class<? extends Throwable>... expected) {
+  static void assertFails(
+      String what, ThrowingCallable call, Class<? extends Throwable>... expected) {
     Throwable thrown = catchThrowable(call);
     if (thrown == null) {
       fail("%s succeeded; expected %s", what,
