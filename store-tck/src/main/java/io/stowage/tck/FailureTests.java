@@ -135,7 +135,8 @@ abstract class FailureTests extends ReadWriteTests {
     assertFails("add of a hostile id", () -> store().add(AddRequest.of(id, source)),
         InvalidRequestException.class);
     assertThat(source.bytesRead()).as("bytes read from the stream").isZero();
-    assertThat(WorkDirSnapshot.of(workDir())).as("files after the refused add").isEqualTo(before);
+    assertThat(WorkDirSnapshot.of(workDir())).as("the work dir after the refused add")
+        .isEqualTo(before);
   }
 
   /** Raw URI text put where the image id goes: traversal, encoded traversal, odd names. */
@@ -185,7 +186,8 @@ abstract class FailureTests extends ReadWriteTests {
             AddRequest.of("tck-image", source).withHashAlgorithm(HashAlgorithm.of(name))),
         InvalidRequestException.class);
     assertThat(source.bytesRead()).as("bytes read from the stream").isZero();
-    assertThat(WorkDirSnapshot.of(workDir())).as("files after the refused add").isEqualTo(before);
+    assertThat(WorkDirSnapshot.of(workDir())).as("the work dir after the refused add")
+        .isEqualTo(before);
     byte[] data = bytes(100);
     assertHolds(store().add(request("tck-image", data)), data);
   }
