@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -42,9 +43,11 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Images as {@code <dir>/<id>.gz}: an 8-byte big-endian size, then the gzip stream. Locations
- * are {@code gzfile://<store id>/<image id>}, so several gzip stores can share the scheme.
- * Writes go to a hidden temporary file that is linked under the final name only when complete.
+ * Images as {@code <dir>/<sha256 of the id>.gz}: an 8-byte big-endian size, then the gzip
+ * stream. (Naming files by a hash of the id keeps any legal id, however long or odd, a valid
+ * file name.) Locations are {@code gzfile://<store id>/<image id>}, so several gzip stores can
+ * share the scheme. Writes go to a hidden temporary file that is linked under the final name
+ * only when complete.
  */
 final class GzipStore implements Store {
   private static final int BUFFER = 64 * 1024;
@@ -81,7 +84,7 @@ final class GzipStore implements Store {
 
   @Override
   public AddResult add(AddRequest request) {
-    Path target = dir.resolve(request.imageId() + ".gz");
+    Path target = fileOf(request.imageId());
     if (Files.exists(target)) {
       throw new DuplicateException("image " + request.imageId() + " already exists in store " + id);
     }
@@ -90,7 +93,7 @@ final class GzipStore implements Store {
     Path temp = null;
     try {
       Files.createDirectories(dir);
-      temp = dir.resolve("." + request.imageId() + "." + UUID.randomUUID() + ".tmp");
+      temp = dir.resolve("." + UUID.randomUUID() + ".tmp");
       long total = 0;
       try (FileChannel file = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         file.position(Long.BYTES);
@@ -131,11 +134,11 @@ final class GzipStore implements Store {
         throw new DuplicateException("image " + request.imageId() + " already exists in store " + id);
       }
       request.progress().onProgress(total, request.declaredSize());
-      URI uri = URI.create("gzfile://" + id + "/" + request.imageId());
+      URI uri = new URI("gzfile", id, "/" + request.imageId(), null);
       return new AddResult(Location.of(uri, id, Map.of()), total,
           HexFormat.of().formatHex(md5.digest()),
           new Multihash(request.hashAlgorithm(), HexFormat.of().formatHex(multihash.digest())));
-    } catch (IOException e) {
+    } catch (IOException | URISyntaxException e) {
       throw new StoreIOException("gzip store " + id + " cannot write " + request.imageId() + ": " + e.getMessage(), e);
     } finally {
       if (temp != null) {
@@ -168,7 +171,13 @@ final class GzipStore implements Store {
     } catch (InvalidRequestException e) {
       throw new BadLocationException(uri + " does not name a valid image: " + e.getMessage());
     }
-    return dir.resolve(imageId + ".gz");
+    return fileOf(imageId);
+  }
+
+  private Path fileOf(String imageId) {
+    byte[] hash = io.stowage.api.HashAlgorithm.of("sha256").newDigest()
+        .digest(imageId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return dir.resolve(HexFormat.of().formatHex(hash) + ".gz");
   }
 
   @Override

@@ -10,6 +10,6 @@ class GzipStoreContractTest extends StoreContract {
   @Override
   protected Store newStore(Path workDir) {
     return new GzipStoreProvider()
-        .create("tck", new GzipStoreProvider.Config("images", 6), new StoreContext("tck", workDir));
+        .create("tck", new GzipStoreProvider.Config("images", 1), new StoreContext("tck", workDir));
   }
 }
