@@ -111,9 +111,11 @@ final class FilesystemStore implements Store {
       throw new BadStoreConfigurationException(
           dir.key(), "data folder " + path + " cannot be created: " + IoFailures.describe(e), e);
     }
-    if (!Files.isWritable(path)) {
-      return Optional.of("data folder " + path + " is not writable"
-          + (isReadOnlyMount(path) ? " (read-only file system)" : " by this user"));
+    // A real write, not access(2): it sees read-only mounts and reports the errno.
+    try {
+      TempFile.create(path, "probe").discard();
+    } catch (IOException e) {
+      return Optional.of("data folder " + path + " is not writable: " + IoFailures.describe(e));
     }
     grantFolderAccess(path, settings.filePerm());
     try {
@@ -122,14 +124,6 @@ final class FilesystemStore implements Store {
       LOG.warn("cannot list {} to remove leftovers: {}", path, IoFailures.describe(e));
     }
     return Optional.empty();
-  }
-
-  private static boolean isReadOnlyMount(Path path) {
-    try {
-      return Files.getFileStore(path).isReadOnly();
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   // Group or others granted access to images also need to pass through the folder.
