@@ -62,7 +62,7 @@ record FilePerm(int mode) {
     return bits;
   }
 
-  static Set<PosixFilePermission> toSet(int mode) {
+  private static Set<PosixFilePermission> toSet(int mode) {
     Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
     for (int i = 0; i < BITS.length; i++) {
       if ((mode & (1 << i)) != 0) {

@@ -13,6 +13,7 @@ import io.stowage.api.Multihash;
 import io.stowage.api.NotFoundException;
 import io.stowage.api.Store;
 import io.stowage.api.StoreIOException;
+import io.stowage.api.UnavailableException;
 import io.stowage.api.WriteDeniedException;
 import java.io.IOException;
 import java.net.URI;
@@ -38,6 +39,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -186,7 +188,7 @@ final class FilesystemStore implements Store {
     }
     boolean committed = false;
     try {
-      ImageWriter.Written written = writer.copy(request, temp.channel());
+      ImageWriter.Written written = writer.copy(request, temp.channel(), settings.durable());
       finish(temp, written.size());
       commit(imageId, temp.path(), target);
       committed = true;
@@ -204,6 +206,8 @@ final class FilesystemStore implements Store {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StoreIOException("the add of image " + imageId + " was interrupted", e);
+    } catch (RejectedExecutionException e) {
+      throw new UnavailableException("store " + id + " is closed", e);
     } finally {
       if (!committed) {
         temp.discard();

@@ -49,13 +49,17 @@ final class ImageWriter {
    * Reads {@code request}'s data to its end (or to the first problem) into {@code out} from
    * position 0, reporting progress as blocks are written. With thin provisioning, trailing
    * zero chunks are not written: the caller sets the file's length to {@link Written#size}.
+   * When {@code durable}, writeback is started along the way; the caller still makes the
+   * final flush.
    *
    * @throws DataStreamException the stream failed
    * @throws SizeMismatchException the stream is longer or shorter than the declared size
    * @throws SizeCapExceededException the stream is longer than the cap
    * @throws IOException writing the file failed
    */
-  Written copy(AddRequest request, FileChannel out) throws IOException, InterruptedException {
+  Written copy(AddRequest request, FileChannel out, boolean durable)
+      throws IOException, InterruptedException {
+    Flusher flusher = durable ? new Flusher(out, hashers) : null;
     BlockingQueue<Block> pool = new ArrayBlockingQueue<>(DEPTH);
     for (int i = 0; i < DEPTH; i++) {
       pool.add(new Block(blockSize, pool));
@@ -81,6 +85,9 @@ final class ImageWriter {
           } finally {
             block.release();
           }
+          if (flusher != null) {
+            flusher.written(total);
+          }
           request.progress().onProgress(total, request.declaredSize());
           reported = true;
         } else {
@@ -97,6 +104,9 @@ final class ImageWriter {
       }
       if (!reported) {
         request.progress().onProgress(0, request.declaredSize());
+      }
+      if (flusher != null) {
+        flusher.await();
       }
       Written w = new Written(total, md5.finish(), multihash.finish());
       done = true;

@@ -77,10 +77,6 @@ final class MountMetadata {
     return Map.of();
   }
 
-  List<Entry> entries() {
-    return entries;
-  }
-
   private static Entry entry(JsonNode node, Path file, String where, StoreContext context) {
     String name = where.isEmpty() ? "the object" : "entry " + where;
     if (!node.isObject()) {
