@@ -1,0 +1,138 @@
+package io.stowage.tck.selftest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import io.stowage.api.Capability;
+import io.stowage.api.Store;
+import io.stowage.tck.StoreContract;
+import io.stowage.tck.selftest.SimpleFileStore.Defect;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+
+/**
+ * The kit tests the kit: it runs {@link StoreContract} through the JUnit Platform against
+ * stores broken on purpose and checks that each break is caught, by the test meant to catch it.
+ */
+class BrokenStoresTest {
+
+  static Stream<Arguments> defects() {
+    return Stream.of(
+        Arguments.of(Defect.KEEPS_DATA_OF_A_SIZE_MISMATCH, "aDeclaredSizeTheStreamDoesNotMatchIsRefusedAndNothingKept"),
+        Arguments.of(Defect.LEAVES_TEMP_FILE_ON_STREAM_FAILURE, "aStreamThatFailsMidwayIsADataStreamErrorAndNothingKept"),
+        Arguments.of(Defect.WRONG_MD5, "roundTripsBytesAndHashes"),
+        Arguments.of(Defect.IGNORES_RANGE_LENGTH, "readsARange"),
+        Arguments.of(Defect.RACY_DUPLICATE_CHECK, "concurrentAddsOfOneIdEndWithOneSuccess"),
+        Arguments.of(Defect.TRUSTS_LOCATION_PATHS, "hostileLocationsFindNothingAndHarmNothing"),
+        Arguments.of(Defect.IGNORES_SIZE_CAP, "dataPastTheSizeCapIsRefusedAndNothingKept"),
+        Arguments.of(Defect.MISREPORTS_STREAM_FAILURE, "aStreamThatFailsMidwayIsADataStreamErrorAndNothingKept"),
+        Arguments.of(Defect.WRITES_IN_PLACE, "nothingIsReadableWhileAnAddIsInFlight"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("defects")
+  void theContractCatches(Defect defect, String catchingTest) {
+    Broken.defect = defect;
+    Outcomes outcomes = run(Broken.class);
+    assertThat(outcomes.failed).as("contract tests failing on a store that " + defect).containsKey(catchingTest);
+  }
+
+  @Test
+  void aCorrectStorePassesEveryTest() {
+    Broken.defect = null;
+    Outcomes outcomes = run(Broken.class);
+    assertThat(outcomes.failed).as("failures on a correct store").isEmpty();
+    assertThat(outcomes.skipped.keySet()).as("tests skipped for a persistent store that writes")
+        .containsOnly("aReadOnlyStoreRefusesAddsWithoutReading");
+    assertThat(outcomes.succeeded).as("tests passed").isGreaterThan(100);
+  }
+
+  @Test
+  void testsOfUndeclaredCapabilitiesAreSkipped() {
+    Outcomes outcomes = run(WithoutRangesOrDelete.class);
+    assertThat(outcomes.failed).as("failures").isEmpty();
+    assertThat(outcomes.skipped.keySet())
+        .contains("readsARange", "aRangeStartingPastTheEndIsInvalid", "deleteRemovesTheImageAndFreesItsId",
+            "imagesSurviveReopening")
+        .doesNotContain("roundTripsBytesAndHashes");
+    assertThat(outcomes.skipped.get("readsARange")).contains("RANGED_READ");
+  }
+
+  private static Outcomes run(Class<?> contract) {
+    Outcomes outcomes = new Outcomes();
+    LauncherFactory.create().execute(
+        LauncherDiscoveryRequestBuilder.request().selectors(selectClass(contract)).build(), outcomes);
+    return outcomes;
+  }
+
+  /** The simple file store with at most one {@link #defect}; persistent. */
+  static final class Broken extends StoreContract {
+    // Jupiter instantiates this class itself; the launcher runs on the calling thread.
+    static volatile Defect defect;
+
+    @Override
+    protected Store newStore(Path workDir) {
+      return new SimpleFileStore("tck", workDir, defect == null ? Set.of() : EnumSet.of(defect));
+    }
+
+    @Override
+    protected boolean persistent() {
+      return true;
+    }
+  }
+
+  /** A correct store tested as if it could neither read ranges nor delete, nor persist. */
+  static final class WithoutRangesOrDelete extends StoreContract {
+    @Override
+    protected Store newStore(Path workDir) {
+      return new SimpleFileStore("tck", workDir, Set.of());
+    }
+
+    @Override
+    protected Set<Capability> capabilities() {
+      return EnumSet.of(Capability.READ, Capability.WRITE);
+    }
+  }
+
+  /** Test method names by outcome, with the first reason given for each. */
+  static final class Outcomes implements TestExecutionListener {
+    final Map<String, String> failed = new ConcurrentHashMap<>();
+    final Map<String, String> skipped = new ConcurrentHashMap<>();
+    int succeeded;
+
+    @Override
+    public void executionFinished(TestIdentifier test, TestExecutionResult result) {
+      String reason = result.getThrowable().map(Throwable::toString).orElse("");
+      switch (result.getStatus()) {
+        case SUCCESSFUL -> succeeded += test.isTest() ? 1 : 0;
+        case ABORTED -> skipped.putIfAbsent(name(test), reason);
+        case FAILED -> failed.putIfAbsent(name(test), reason);
+      }
+    }
+
+    @Override
+    public void executionSkipped(TestIdentifier test, String reason) {
+      skipped.putIfAbsent(name(test), reason);
+    }
+
+    private static String name(TestIdentifier test) {
+      return test.getSource()
+          .filter(org.junit.platform.engine.support.descriptor.MethodSource.class::isInstance)
+          .map(source -> ((org.junit.platform.engine.support.descriptor.MethodSource) source).getMethodName())
+          .orElse(test.getDisplayName());
+    }
+  }
+}
