@@ -17,6 +17,7 @@ import io.stowage.api.HashAlgorithm;
 import io.stowage.api.Location;
 import io.stowage.api.NotFoundException;
 import io.stowage.api.Store;
+import io.stowage.api.UnavailableException;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,5 +116,16 @@ class FilesystemStoreTest {
               Map.of());
       assertThat(read(store, other, ByteRange.ALL)).isEqualTo(data);
     }
+  }
+
+  @Test
+  void aClosedStoreRefusesAddsAndLeavesNothing() throws Exception {
+    Path dir = tmp.resolve("d");
+    Store store = TestStores.open(dir);
+    store.close();
+    assertThatThrownBy(() -> add(store, "late", random(10, 1)))
+        .isInstanceOf(UnavailableException.class)
+        .hasMessageContaining("closed");
+    assertThat(entries(dir)).isEmpty();
   }
 }
