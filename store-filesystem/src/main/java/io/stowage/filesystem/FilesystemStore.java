@@ -113,11 +113,15 @@ final class FilesystemStore implements Store {
       throw new BadStoreConfigurationException(
           dir.key(), "data folder " + path + " cannot be created: " + IoFailures.describe(e), e);
     }
-    // A real write, not access(2): it sees read-only mounts and reports the errno.
+    // A real write, not access(2): it sees read-only mounts and reports the errno. A full
+    // disk is not a reason to refuse writes for good; each add reports it while it lasts.
     try {
       TempFile.create(path, "probe").discard();
     } catch (IOException e) {
-      return Optional.of("data folder " + path + " is not writable: " + IoFailures.describe(e));
+      if (IoFailures.isDenied(e)) {
+        return Optional.of("data folder " + path + " is not writable: " + IoFailures.describe(e));
+      }
+      LOG.warn("cannot write a file in {}: {}", path, IoFailures.describe(e));
     }
     grantFolderAccess(path, settings.filePerm());
     try {

@@ -57,6 +57,29 @@ class FullDiskTest {
   }
 
   @Test
+  void aStoreStartedOnAFullDiskWritesOnceThereIsRoom() throws Exception {
+    Path dir = mounts.tmpfs(tmp.resolve("small"), "1m");
+    Path filler = dir.resolve("filler");
+    try (var out = Files.newOutputStream(filler)) {
+      byte[] block = new byte[4096];
+      while (true) {
+        out.write(block);
+        out.flush();
+      }
+    } catch (java.io.IOException full) {
+      // The tmpfs is full now.
+    }
+    try (Store store = TestStores.open(dir)) {
+      assertThatThrownBy(() -> TestStores.add(store, "img", TestStores.random(100_000, 1)))
+          .isInstanceOf(StorageFullException.class);
+      Files.delete(filler);
+      assertThat(TestStores.add(store, "img", TestStores.random(100_000, 1)).size())
+          .isEqualTo(100_000);
+      assertThat(entries(dir)).containsExactly("img");
+    }
+  }
+
+  @Test
   void fileSizeLimitIsStorageFull() throws Exception {
     ChildJvm.assumeTool("prlimit", "to run a child JVM under RLIMIT_FSIZE");
     Path dir = tmp.resolve("images");
