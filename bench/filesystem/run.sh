@@ -44,7 +44,27 @@ run() {
   esac
 }
 
+# Percent of CPU time idle over one second, from /proc/stat.
+idle_percent() {
+  local a b
+  a=($(head -1 /proc/stat)); sleep 1; b=($(head -1 /proc/stat))
+  local total=0 i
+  for i in 1 2 3 4 5 6 7 8; do total=$((total + ${b[$i]} - ${a[$i]})); done
+  echo $(( 100 * (${b[4]} - ${a[4]}) / (total > 0 ? total : 1) ))
+}
+
+# The machine may be shared: before each round wait (up to IDLE_WAIT seconds) for the CPUs to
+# be at least 90% idle for three seconds in a row.
+await_quiet() {
+  local deadline=$((SECONDS + ${IDLE_WAIT:-180})) calm=0
+  while [ $SECONDS -lt $deadline ] && [ $calm -lt 3 ]; do
+    if [ "$(idle_percent)" -ge 90 ]; then calm=$((calm + 1)); else calm=0; fi
+  done
+  [ $calm -ge 3 ] && echo quiet || echo busy
+}
+
 for round in $(seq "$ROUNDS"); do
+  echo "round $round: $(await_quiet)" >&2
   for variant in dd dd-fsync glance glance-fsync stowage stowage-durable; do
     line=$(run $variant)
     echo "$round $variant $line" | tee -a "$RESULTS"
