@@ -16,11 +16,12 @@ M2=${M2:-$HOME/.m2/repository}
 PY=/usr/bin/python3
 
 mvn -q -o -f "$ROOT/pom.xml" -pl store-filesystem -am package -DskipTests
-CP="$ROOT/store-api/target/classes:$ROOT/store-filesystem/target/classes"
+# A snapshot of the classes, so that rebuilding the tree while this runs changes nothing.
+rm -rf "$WORK/classes" && mkdir -p "$WORK/classes"
+cp -r "$ROOT/store-api/target/classes/." "$ROOT/store-filesystem/target/classes/." "$WORK/classes/"
+CP="$WORK/classes"
 CP="$CP:$M2/org/pf4j/pf4j/3.13.0/pf4j-3.13.0.jar:$M2/org/slf4j/slf4j-api/2.0.16/slf4j-api-2.0.16.jar:$M2/org/slf4j/slf4j-nop/2.0.16/slf4j-nop-2.0.16.jar"
-mkdir -p "$WORK/classes"
 javac -nowarn -d "$WORK/classes" -cp "$CP" "$HERE/FsAddBench.java"
-CP="$CP:$WORK/classes"
 
 INPUT="$WORK/input.bin"
 if [ ! -f "$INPUT" ] || [ "$(stat -c %s "$INPUT")" != 1073741824 ]; then

@@ -17,7 +17,12 @@ import io.stowage.api.StoreContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -176,6 +181,33 @@ class ConfigTest {
     // A second start over existing folders (another creator got there first) is fine.
     try (var store = TestStores.open(FilesystemConfig.ofDatadirs(List.of("x/y/z:1")), tmp)) {
       assertThat(store.id()).isEqualTo("fs");
+    }
+  }
+
+  @Test
+  void concurrentStartsCreatingTheSameFoldersAllSucceed() throws Exception {
+    Path deep = tmp.resolve("p/q/r/s");
+    int n = 8;
+    CyclicBarrier barrier = new CyclicBarrier(n);
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    try {
+      List<Future<String>> starts = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        starts.add(
+            pool.submit(
+                () -> {
+                  barrier.await();
+                  try (var store = TestStores.open(deep)) {
+                    return store.id();
+                  }
+                }));
+      }
+      for (var start : starts) {
+        assertThat(start.get()).isEqualTo("fs");
+      }
+      assertThat(deep).isDirectory();
+    } finally {
+      pool.shutdownNow();
     }
   }
 }

@@ -128,4 +128,18 @@ class FilesystemStoreTest {
         .hasMessageContaining("closed");
     assertThat(entries(dir)).isEmpty();
   }
+
+  @Test
+  void withoutDurabilityAddsAreStillCompleteAndLeaveNoTemporaryFile() throws Exception {
+    Path dir = tmp.resolve("d");
+    byte[] data = random(3_000_000, 8);
+    try (Store store =
+        TestStores.open(FilesystemConfig.ofDatadir(dir.toString()).withDurable(false), tmp)) {
+      AddResult r = add(store, "img", data);
+      assertThat(read(store, r.location(), ByteRange.ALL)).isEqualTo(data);
+      assertThat(entries(dir)).containsExactly("img");
+      store.delete(r.location());
+      assertThat(entries(dir)).isEmpty();
+    }
+  }
 }
