@@ -1,0 +1,32 @@
+package io.stowage.filesystem;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A buffer of image data shared by the file write and the digest lanes. It goes back to its
+ * pool when the last of them {@link #release releases} it, so the reader never overwrites bytes
+ * a hasher has not seen.
+ */
+final class Block {
+  final byte[] bytes;
+  int length;
+  private final AtomicInteger users = new AtomicInteger();
+  private final BlockingQueue<Block> pool;
+
+  Block(int size, BlockingQueue<Block> pool) {
+    this.bytes = new byte[size];
+    this.pool = pool;
+  }
+
+  /** Hands the block to {@code n} users; each must call {@link #release} once. */
+  void share(int n) {
+    users.set(n);
+  }
+
+  void release() {
+    if (users.decrementAndGet() == 0) {
+      pool.add(this);
+    }
+  }
+}

@@ -1,0 +1,213 @@
+package io.stowage.filesystem;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import io.stowage.api.BadStoreConfigurationException;
+import io.stowage.api.DataSize;
+import io.stowage.api.StoreContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigTest {
+  @TempDir Path tmp;
+
+  /** Binds as the host does: snake_case, unknown keys refused, sizes from text or numbers. */
+  static FilesystemConfig bind(String json) throws IOException {
+    ObjectMapper mapper =
+        new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .registerModule(
+                new SimpleModule()
+                    .addDeserializer(
+                        DataSize.class,
+                        new JsonDeserializer<>() {
+                          @Override
+                          public DataSize deserialize(JsonParser p, DeserializationContext c)
+                              throws IOException {
+                            return p.currentToken().isNumeric()
+                                ? DataSize.ofBytes(p.getLongValue())
+                                : DataSize.parse(p.getText());
+                          }
+                        }));
+    return mapper.readValue(json, FilesystemConfig.class);
+  }
+
+  private Settings settings(String json) throws IOException {
+    return Settings.from(bind(json), new StoreContext("fs", tmp));
+  }
+
+  private BadStoreConfigurationException refused(String json) {
+    return (BadStoreConfigurationException)
+        assertThatThrownBy(() -> settings(json))
+            .isInstanceOf(BadStoreConfigurationException.class)
+            .actual();
+  }
+
+  @Test
+  void bindsEveryKeyAndResolvesRelativePaths() throws IOException {
+    FilesystemConfig c =
+        bind(
+            "{\"datadirs\": [\"a:100\", \"/abs/b:5\", \"c\"], \"file_perm\": 640,"
+                + " \"chunk_size\": \"1MiB\", \"thin_provisioning\": true, \"durable\": false}");
+    assertThat(c.chunkSize()).isEqualTo(DataSize.parse("1MiB"));
+    assertThat(c.durable()).isFalse();
+    Settings s = Settings.from(c, new StoreContext("fs", tmp));
+    assertThat(s.datadirs())
+        .containsExactly(
+            new Datadir(tmp.resolve("a"), 100, "datadirs[0]"),
+            new Datadir(Path.of("/abs/b"), 5, "datadirs[1]"),
+            new Datadir(tmp.resolve("c"), 0, "datadirs[2]"));
+    assertThat(s.filePerm().mode()).isEqualTo(0640);
+    assertThat(s.chunkSize()).isEqualTo(1 << 20);
+    assertThat(s.thinProvisioning()).isTrue();
+    assertThat(s.durable()).isFalse();
+  }
+
+  @Test
+  void defaults() throws IOException {
+    Settings s = settings("{\"datadir\": \"images\"}");
+    assertThat(s.datadirs()).containsExactly(new Datadir(tmp.resolve("images"), 0, "datadir"));
+    assertThat(s.chunkSize()).isEqualTo(64 * 1024);
+    assertThat(s.durable()).isTrue();
+    assertThat(s.thinProvisioning()).isFalse();
+    assertThat(s.filePerm().filePermissions()).isEmpty();
+    assertThat(s.metadata()).isEmpty();
+    assertThat(bind("{\"datadir\": \"x\", \"chunk_size\": 131072}").chunkSize().bytes())
+        .isEqualTo(131072);
+  }
+
+  @Test
+  void unknownKeysAreRefusedByTheBinding() {
+    assertThatThrownBy(() -> bind("{\"datadir\": \"x\", \"filesystem_store_datadir\": \"y\"}"))
+        .isInstanceOf(UnrecognizedPropertyException.class);
+  }
+
+  @Test
+  void bothOrNeitherDatadirOptions() {
+    assertThat(refused("{\"datadir\": \"a\", \"datadirs\": [\"b:1\"]}").path())
+        .isEqualTo("datadir");
+    BadStoreConfigurationException neither = refused("{}");
+    assertThat(neither.path()).isEmpty();
+    assertThat(neither.reason()).contains("datadir or datadirs");
+    assertThat(refused("{\"datadirs\": []}").reason()).contains("datadir or datadirs");
+  }
+
+  @Test
+  void sameFolderTwiceNamesTheSecondEntry() {
+    BadStoreConfigurationException e = refused("{\"datadirs\": [\"a:1\", \"b:2\", \"./a/:3\"]}");
+    assertThat(e.path()).isEqualTo("datadirs[2]");
+    assertThat(e.reason()).contains("datadirs[0]");
+    assertThat(e.under("stores.fast").getMessage()).startsWith("stores.fast.datadirs[2]: ");
+  }
+
+  @Test
+  void priorityMustBeAWholeNumber() {
+    BadStoreConfigurationException e = refused("{\"datadirs\": [\"a:1\", \"b:x\"]}");
+    assertThat(e.path()).isEqualTo("datadirs[1]");
+    assertThat(e.reason()).isEqualTo("priority \"x\" is not a whole number");
+    assertThat(refused("{\"datadirs\": [\"a:-1\"]}").path()).isEqualTo("datadirs[0]");
+    assertThat(refused("{\"datadirs\": [\"a:1.5\"]}").path()).isEqualTo("datadirs[0]");
+    assertThat(refused("{\"datadirs\": [\"a:99999999999999999999\"]}").reason())
+        .contains("too large");
+  }
+
+  @Test
+  void emptyPathsAreRefused() {
+    assertThat(refused("{\"datadirs\": [\"a:1\", \":5\"]}").path()).isEqualTo("datadirs[1]");
+    assertThat(refused("{\"datadirs\": [\"a:1\", \"  \"]}").path()).isEqualTo("datadirs[1]");
+    assertThat(refused("{\"datadirs\": [null]}").path()).isEqualTo("datadirs[0]");
+  }
+
+  @Test
+  void priorityIsOptional() throws IOException {
+    assertThat(settings("{\"datadirs\": [\"a\", \"b:\"]}").datadirs())
+        .extracting(Datadir::priority)
+        .containsExactly(0L, 0L);
+  }
+
+  @Test
+  void chunkSizeBounds() {
+    assertThat(refused("{\"datadir\": \"a\", \"chunk_size\": 100}").path()).isEqualTo("chunk_size");
+    assertThat(refused("{\"datadir\": \"a\", \"chunk_size\": \"1GiB\"}").path())
+        .isEqualTo("chunk_size");
+  }
+
+  @Test
+  void filePermMustBeOctalAndKeepOwnerRead() throws IOException {
+    assertThat(refused("{\"datadir\": \"a\", \"file_perm\": 648}").path()).isEqualTo("file_perm");
+    assertThat(refused("{\"datadir\": \"a\", \"file_perm\": 7777}").path()).isEqualTo("file_perm");
+    assertThat(refused("{\"datadir\": \"a\", \"file_perm\": -1}").path()).isEqualTo("file_perm");
+    assertThat(refused("{\"datadir\": \"a\", \"file_perm\": 240}").reason())
+        .contains("owner read");
+    assertThat(settings("{\"datadir\": \"a\", \"file_perm\": 400}").filePerm().mode())
+        .isEqualTo(0400);
+  }
+
+  @Test
+  void aDatadirThatIsAFileIsRefusedAtStart() throws IOException {
+    Files.writeString(tmp.resolve("plain"), "x");
+    assertThatThrownBy(
+            () -> TestStores.open(FilesystemConfig.ofDatadirs(List.of("ok:1", "plain:2")), tmp))
+        .isInstanceOf(BadStoreConfigurationException.class)
+        .hasMessageStartingWith("datadirs[1]: ");
+  }
+
+  @Test
+  void missingFoldersAreCreated() throws IOException {
+    try (var store =
+        TestStores.open(FilesystemConfig.ofDatadirs(List.of("x/y/z:1", "w:2")), tmp)) {
+      assertThat(tmp.resolve("x/y/z")).isDirectory();
+      assertThat(tmp.resolve("w")).isDirectory();
+    }
+    // A second start over existing folders (another creator got there first) is fine.
+    try (var store = TestStores.open(FilesystemConfig.ofDatadirs(List.of("x/y/z:1")), tmp)) {
+      assertThat(store.id()).isEqualTo("fs");
+    }
+  }
+
+  @Test
+  void concurrentStartsCreatingTheSameFoldersAllSucceed() throws Exception {
+    Path deep = tmp.resolve("p/q/r/s");
+    int n = 8;
+    CyclicBarrier barrier = new CyclicBarrier(n);
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    try {
+      List<Future<String>> starts = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        starts.add(
+            pool.submit(
+                () -> {
+                  barrier.await();
+                  try (var store = TestStores.open(deep)) {
+                    return store.id();
+                  }
+                }));
+      }
+      for (var start : starts) {
+        assertThat(start.get()).isEqualTo("fs");
+      }
+      assertThat(deep).isDirectory();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package io.stowage.filesystem;
+
+import io.stowage.api.Store;
+import io.stowage.api.StoreContext;
+import io.stowage.tck.StoreContract;
+import java.nio.file.Path;
+
+/** The store-tck contract, run against a filesystem store over the kit's work dir. */
+class FilesystemStoreContractTest extends StoreContract {
+  @Override
+  protected Store newStore(Path workDir) {
+    return new FilesystemStoreProvider()
+        .create("tck", FilesystemConfig.ofDatadir("images"), new StoreContext("tck", workDir));
+  }
+
+  @Override
+  protected boolean persistent() {
+    return true;
+  }
+}

@@ -1,0 +1,77 @@
+package io.stowage.filesystem;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Real mounts for tests that need a small or read-only file system. Needs root (or
+ * CAP_SYS_ADMIN); a test is skipped, saying so, where mounting is not allowed. Close to unmount
+ * everything mounted, newest first.
+ */
+final class Mounts implements AutoCloseable {
+  private final Deque<Path> mounted = new ArrayDeque<>();
+
+  /** Mounts a tmpfs of {@code size} (such as {@code 4m}) on {@code dir}. */
+  Path tmpfs(Path dir, String size) throws IOException, InterruptedException {
+    Files.createDirectories(dir);
+    run("mount", "-t", "tmpfs", "-o", "size=" + size + ",mode=755", "tmpfs", dir.toString());
+    mounted.push(dir);
+    return dir;
+  }
+
+  /** Makes {@code target} a bind mount of {@code source}. */
+  Path bind(Path source, Path target) throws IOException, InterruptedException {
+    Files.createDirectories(target);
+    run("mount", "--bind", source.toString(), target.toString());
+    mounted.push(target);
+    return target;
+  }
+
+  /** Remounts a bind mount read-only or writable again. */
+  void setReadOnly(Path target, boolean readOnly) throws IOException, InterruptedException {
+    run("mount", "-o", "remount,bind," + (readOnly ? "ro" : "rw"), target.toString());
+  }
+
+  @Override
+  public void close() throws IOException, InterruptedException {
+    while (!mounted.isEmpty()) {
+      exec("umount", "-l", mounted.pop().toString());
+    }
+  }
+
+  private static void run(String... command) throws IOException, InterruptedException {
+    List<String> out = new ArrayList<>();
+    int rc = exec(out, command);
+    assumeTrue(rc == 0, () -> "needs root to mount (" + String.join(" ", command) + ": " + out + ")");
+  }
+
+  private static int exec(String... command) throws IOException, InterruptedException {
+    return exec(new ArrayList<>(), command);
+  }
+
+  private static int exec(List<String> output, String... command)
+      throws IOException, InterruptedException {
+    Process p;
+    try {
+      p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      output.add(e.getMessage());
+      return -1;
+    }
+    output.add(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      return -1;
+    }
+    return p.exitValue();
+  }
+}
