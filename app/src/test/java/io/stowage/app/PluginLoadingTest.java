@@ -68,6 +68,8 @@ class PluginLoadingTest {
           refused: { type: refusing }
           newer: { type: newer, dir: ../data/n }
           missing: { type: nosuch }
+          nodir: { type: folder }
+          typo: { type: folder, dir: x, colour: red }
         """);
   }
 
@@ -115,7 +117,7 @@ class PluginLoadingTest {
     CliRun run = CliRun.run(config, "stores", "--json");
     assertThat(run.exitCode()).as(run.stderr()).isZero();
     JsonNode stores = run.json();
-    assertThat(stores).hasSize(6);
+    assertThat(stores).hasSize(8);
     assertThat(stores.get(0).get("id").asText()).isEqualTo("a");
     assertThat(stores.get(0).get("available").asBoolean()).isTrue();
     assertThat(stores.get(0).get("schemes").toString()).isEqualTo("[\"fold\"]");
@@ -124,6 +126,8 @@ class PluginLoadingTest {
     assertThat(stores.get(3).get("error").asText()).isEqualTo("provider refusing failed: IllegalStateException: no way");
     assertThat(stores.get(4).get("error").asText()).startsWith("no started plugin provides store type \"newer\"");
     assertThat(stores.get(5).get("error").asText()).startsWith("no started plugin provides store type \"nosuch\"");
+    assertThat(stores.get(6).get("error").asText()).isEqualTo("stores.nodir.dir: is required");
+    assertThat(stores.get(7).get("error").asText()).startsWith("stores.typo.colour: unknown key (known: [dir])");
   }
 
   @Test

@@ -41,6 +41,9 @@ public class BadStoreConfigurationException extends StoreException {
 
   /** This error with {@code prefix} (for example {@code stores.fast}) put in front of its path. */
   public BadStoreConfigurationException under(String prefix) {
+    if (prefix.isEmpty()) {
+      return this;
+    }
     String joined =
         path.isEmpty() ? prefix : path.startsWith("[") ? prefix + path : prefix + "." + path;
     return new BadStoreConfigurationException(joined, reason, this);

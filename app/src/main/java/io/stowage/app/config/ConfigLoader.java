@@ -51,7 +51,6 @@ public final class ConfigLoader {
             .registerModule(values)
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   }
 
@@ -157,7 +156,8 @@ public final class ConfigLoader {
   /**
    * Binds a subtree to {@code type}.
    *
-   * @param path where the subtree sits, used in error messages (for example {@code stores.fast})
+   * @param path where the subtree sits, used in error messages (for example {@code stores.fast});
+   *     empty for paths relative to the subtree
    * @throws BadStoreConfigurationException naming the exact key that is wrong
    */
   public <T> T bind(JsonNode node, Class<T> type, String path) {
@@ -184,7 +184,7 @@ public final class ConfigLoader {
     StringBuilder sb = new StringBuilder(base);
     for (JsonMappingException.Reference ref : e.getPath()) {
       if (ref.getFieldName() != null) {
-        sb.append('.').append(ref.getFieldName());
+        sb.append(sb.length() == 0 ? "" : ".").append(ref.getFieldName());
       } else if (ref.getIndex() >= 0) {
         sb.append('[').append(ref.getIndex()).append(']');
       }

@@ -54,7 +54,7 @@ final class StoreBinder {
     settings.remove("type");
     String path = "stores." + id;
     try {
-      return new ConfiguredStore(id, type, Optional.of(create(provider, id, settings, path,
+      return new ConfiguredStore(id, type, Optional.of(create(provider, id, settings,
           new StoreContext(id, config.baseDir()))), Optional.empty());
     } catch (BadStoreConfigurationException e) {
       return unavailable(id, type, e.under(path).getMessage());
@@ -64,11 +64,12 @@ final class StoreBinder {
   }
 
   private <C> io.stowage.api.Store create(Contribution<StoreProvider<?>> contribution, String id,
-      ObjectNode settings, String path, StoreContext context) {
+      ObjectNode settings, StoreContext context) {
     @SuppressWarnings("unchecked")
     StoreProvider<C> provider = (StoreProvider<C>) contribution.extension();
     return contribution.call(() -> {
-      C bound = loader.bind(settings, provider.configType(), path);
+      // Errors carry paths relative to the store's subtree; the caller adds stores.<id>.
+      C bound = loader.bind(settings, provider.configType(), "");
       return new PluginBoundStore(provider.create(id, bound, context), contribution.classLoader());
     });
   }
