@@ -15,6 +15,11 @@ final class SegmentSource implements Source {
     kept.put(offset, new byte[length]);
   }
 
+  /** Keeps bytes already at hand, such as a stream's last bytes. */
+  void put(long offset, byte[] bytes) {
+    kept.put(offset, bytes);
+  }
+
   /** Copies the part of a stream chunk at {@code position} that falls in kept ranges. */
   void offer(long position, ByteBuffer chunk) {
     long end = position + chunk.remaining();

@@ -27,13 +27,17 @@ final class VhdxStreamInspector implements StreamInspector {
 
   @Override
   public void update(ByteBuffer bytes) {
-    int n = bytes.remaining();
-    kept.offer(position, bytes);
-    bytes.position(bytes.limit());
-    position += n;
-    if (!planned && position >= HEADER_SECTION) {
-      planned = true;
-      plan();
+    while (bytes.hasRemaining()) {
+      // Stop at the end of the header section: what to keep next is decided there.
+      long stop = planned ? Long.MAX_VALUE : HEADER_SECTION;
+      int n = (int) Math.min(bytes.remaining(), Math.max(1, stop - position));
+      kept.offer(position, bytes.slice().limit(n));
+      bytes.position(bytes.position() + n);
+      position += n;
+      if (!planned && position >= HEADER_SECTION) {
+        planned = true;
+        plan();
+      }
     }
   }
 

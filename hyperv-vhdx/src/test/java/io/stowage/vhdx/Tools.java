@@ -54,7 +54,11 @@ final class Tools {
 
   /** The virtual size qemu-img reports. */
   static long qemuVirtualSize(Path f) {
-    String json = ok("qemu-img", "info", "--output=json", f.toString());
+    return qemuVirtualSize(f, "vhdx");
+  }
+
+  static long qemuVirtualSize(Path f, String format) {
+    String json = ok("qemu-img", "info", "-f", format, "--output=json", f.toString());
     java.util.regex.Matcher m =
         java.util.regex.Pattern.compile("\"virtual-size\":\\s*(\\d+)").matcher(json);
     if (!m.find()) {
