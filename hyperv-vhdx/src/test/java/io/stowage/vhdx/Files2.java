@@ -21,9 +21,10 @@ final class Files2 {
 
   static void write(Path f, long at, ByteBuffer b) throws IOException {
     try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
-      ByteBuffer d = b.duplicate().clear();
+      ByteBuffer d = b.duplicate();
+      long start = d.position();
       while (d.hasRemaining()) {
-        ch.write(d, at + d.position());
+        ch.write(d, at + d.position() - start);
       }
     }
   }

@@ -39,9 +39,14 @@ class LogReplayTest {
     }
   }
 
-  /** One log entry: a data descriptor per {@code sectors} pair, then zero ranges. */
   void writeEntry(long logPos, long seq, Guid logGuid, long[][] data, long[][] zeros,
       long flushed) throws IOException {
+    writeEntry(f, layout, logPos, seq, logGuid, data, zeros, flushed);
+  }
+
+  /** One log entry: a data descriptor per {offset, fill byte} pair, then {offset, length} zeros. */
+  static void writeEntry(Path f, VhdxLayout layout, long logPos, long seq, Guid logGuid,
+      long[][] data, long[][] zeros, long flushed) throws IOException {
     int count = data.length + zeros.length;
     int descSectors = (int) VhdxLayout.ceilDiv(64 + 32L * count, 4096);
     int len = (descSectors + data.length) * 4096;
@@ -70,6 +75,10 @@ class LogReplayTest {
   }
 
   void setLogGuid(Guid g) throws IOException {
+    setLogGuid(f, layout, g);
+  }
+
+  static void setLogGuid(Path f, VhdxLayout layout, Guid g) throws IOException {
     VhdxHeader h = layout.header().withLogGuid(g).withSequence(layout.header().sequenceNumber() + 1);
     Files2.write(f, VhdxHeader.OFFSETS[1 - layout.headerIndex()], h.encode());
   }
