@@ -32,6 +32,14 @@ final class VhdxChannel extends GuestChannel {
 
   @Override
   void readAt(long position, ByteBuffer dst, int length) throws IOException {
+    if (length >= ParallelReads.MIN_LENGTH && ParallelReads.available()) {
+      readLarge(position, dst, length);
+      return;
+    }
+    readSequential(position, dst, length);
+  }
+
+  private void readSequential(long position, ByteBuffer dst, int length) throws IOException {
     long pos = position;
     int left = length;
     long bs = l.blockSize();
@@ -49,6 +57,39 @@ final class VhdxChannel extends GuestChannel {
       pos += n;
       left -= n;
     }
+  }
+
+  /**
+   * A large read: file ranges and zeros are split between this thread and a helper, so that
+   * copying out of the page cache runs on two cores; parent and partial blocks stay here.
+   */
+  private void readLarge(long position, ByteBuffer dst, int length) throws IOException {
+    ParallelReads plan = new ParallelReads(image.source, dst);
+    long pos = position;
+    int at = dst.position();
+    int left = length;
+    long bs = l.blockSize();
+    while (left > 0) {
+      long block = pos / bs;
+      long within = pos % bs;
+      int n = (int) Math.min(left, bs - within);
+      long entry = bat.entry(l.payloadIndex(block));
+      int state = Bat.state(entry);
+      if (state == Bat.FULLY_PRESENT) {
+        plan.file(at, Bat.fileOffset(entry) + within, n);
+      } else if (state == Bat.PARTIALLY_PRESENT
+          || (state == Bat.NOT_PRESENT && parent.isPresent())) {
+        ByteBuffer part = dst.duplicate().position(at).limit(at + n);
+        readSequential(pos, part, n);
+      } else {
+        plan.zero(at, n);
+      }
+      pos += n;
+      at += n;
+      left -= n;
+    }
+    plan.run();
+    dst.position(at);
   }
 
   private void fromFile(long fileOffset, ByteBuffer dst, int n) {

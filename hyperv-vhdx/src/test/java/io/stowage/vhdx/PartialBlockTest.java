@@ -92,6 +92,13 @@ class PartialBlockTest {
         b.limit(got.length);
       }
       assertThat(got).isEqualTo(expected);
+      ByteBuffer big = ByteBuffer.allocateDirect(5 << 20); // large: the parallel path
+      ch.position(0).read(big);
+      byte[] bigBytes = new byte[5 << 20];
+      big.flip().get(bigBytes);
+      assertThat(java.util.Arrays.copyOf(bigBytes, expected.length)).isEqualTo(expected);
+      assertThat(java.util.Arrays.copyOfRange(bigBytes, expected.length, bigBytes.length))
+          .containsOnly(0);
       ByteBuffer rest = ByteBuffer.allocate(1 << 20);
       ch.position(5 << 20).read(rest);
       assertThat(rest.array()).containsOnly(0);

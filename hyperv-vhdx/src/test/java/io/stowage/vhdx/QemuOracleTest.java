@@ -64,11 +64,12 @@ class QemuOracleTest {
     try (SeekableByteChannel ours = format.openVirtualDisk(vhdx);
         FileChannel theirs = FileChannel.open(raw, StandardOpenOption.READ)) {
       assertThat(ours.size()).isEqualTo(theirs.size());
-      ByteBuffer a = ByteBuffer.allocateDirect(3 << 20 | 1536);
+      // small reads take the sequential path, large ones the parallel one
+      ByteBuffer a = ByteBuffer.allocateDirect(9 << 20 | 1536);
       ByteBuffer b = ByteBuffer.allocate(a.capacity());
       long pos = 0;
-      while (true) {
-        a.clear();
+      for (int round = 0; ; round++) {
+        a.clear().limit(round % 2 == 0 ? 3 << 20 | 1536 : a.capacity());
         int n = ours.read(a);
         if (n < 0) {
           break;
