@@ -20,7 +20,7 @@ import java.util.List;
  * <p>Usage: VhdxToRawBench IN.vhdx WORKDIR REPETITIONS
  */
 public final class VhdxToRawBench {
-  private static final int CHUNK = 8 << 20;
+  private static final int CHUNK = Integer.getInteger("chunk", 8 << 20);
   /** Compared a slice at a time: a small zero buffer stays in cache. */
   private static final int ZERO_PROBE = 64 << 10;
 

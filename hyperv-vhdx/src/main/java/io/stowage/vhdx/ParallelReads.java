@@ -16,8 +16,8 @@ import java.util.concurrent.Future;
  */
 final class ParallelReads {
   /** Reads at least this long are split; smaller ones are not worth a hand-off. */
-  static final int MIN_LENGTH = 4 << 20;
-  private static final int PIECE = 1 << 20;
+  static final int MIN_LENGTH = 2 << 20;
+  private static final int PIECE = 512 << 10;
   private static final ExecutorService HELPER =
       Runtime.getRuntime().availableProcessors() < 2
           ? null
