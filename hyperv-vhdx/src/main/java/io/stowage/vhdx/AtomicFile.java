@@ -56,7 +56,7 @@ final class AtomicFile {
     if (m.contains("No space left") || m.contains("Disk quota")) {
       return new StorageFullException(what + ": the disk is full", e);
     }
-    if (e instanceof AccessDeniedException) {
+    if (e instanceof AccessDeniedException || m.contains("Read-only file system")) {
       return new WriteDeniedException(what + ": permission denied", e);
     }
     return new StoreIOException(what + ": " + m, e);
