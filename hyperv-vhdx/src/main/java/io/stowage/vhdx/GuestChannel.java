@@ -4,10 +4,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NonWritableChannelException;
+import io.stowage.api.SparseChannel;
 import java.nio.channels.SeekableByteChannel;
 
 /** Base of the read-only guest-data channels: position, size, close and zero filling. */
-abstract class GuestChannel implements SeekableByteChannel {
+abstract class GuestChannel implements SparseChannel {
   private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
   private final long size;
   private long position;
@@ -22,6 +23,35 @@ abstract class GuestChannel implements SeekableByteChannel {
 
   /** Closes what this channel holds (files, parents). */
   abstract void release() throws IOException;
+
+  /**
+   * Whether the unit (block) holding {@code position} reads as zeros without being stored,
+   * and where that unit ends. Returned as the end, negated when the unit is a hole.
+   */
+  abstract long unitAt(long position) throws IOException;
+
+  @Override
+  public final synchronized long nextData(long from) throws IOException {
+    return seek(from, false);
+  }
+
+  @Override
+  public final synchronized long nextHole(long from) throws IOException {
+    return seek(from, true);
+  }
+
+  private long seek(long from, boolean hole) throws IOException {
+    ensureOpen();
+    long p = Math.max(0, from);
+    while (p < size) {
+      long u = unitAt(p);
+      if ((u < 0) == hole) {
+        return p;
+      }
+      p = Math.abs(u);
+    }
+    return size;
+  }
 
   @Override
   public final synchronized int read(ByteBuffer dst) throws IOException {

@@ -92,6 +92,19 @@ final class VhdxChannel extends GuestChannel {
     dst.position(at);
   }
 
+  @Override
+  long unitAt(long position) {
+    long block = position / l.blockSize();
+    long end = Math.min(l.virtualSize(), (block + 1) * l.blockSize());
+    int state = Bat.state(bat.entry(l.payloadIndex(block)));
+    boolean hole = switch (state) {
+      case Bat.FULLY_PRESENT, Bat.PARTIALLY_PRESENT -> false;
+      case Bat.NOT_PRESENT -> parent.isEmpty();
+      default -> true;
+    };
+    return hole ? -end : end;
+  }
+
   private void fromFile(long fileOffset, ByteBuffer dst, int n) {
     ByteBuffer part = dst.duplicate().limit(dst.position() + n);
     image.source.read(fileOffset, part);

@@ -38,6 +38,16 @@ final class VpcChannel extends GuestChannel {
     }
   }
 
+  @Override
+  long unitAt(long position) {
+    if (image.type == VpcImage.FIXED) {
+      return image.virtualSize;
+    }
+    long block = position / image.blockSize;
+    long end = Math.min(image.virtualSize, (block + 1) * image.blockSize);
+    return image.bat[(int) block] == -1 ? -end : end;
+  }
+
   private void fromFile(long at, ByteBuffer dst, int n) {
     ByteBuffer part = dst.duplicate().limit(dst.position() + n);
     image.source.read(at, part);

@@ -57,6 +57,42 @@ class QemuOracleTest {
     Path raw = dir.resolve("q.raw");
     Tools.ok("qemu-img", "convert", "-O", "raw", f.toString(), raw.toString());
     assertSameBytes(f, raw);
+    boolean someAbsent = (long) info.details().get("allocated_blocks")
+        + (long) info.details().get("zero_blocks") < (long) info.details().get("data_blocks");
+    assertHolesAreZeros(format, f, raw, someAbsent ? 1 : 0);
+  }
+
+  /** Walks the holes the channel reports: each must be zeros in qemu's output. */
+  static void assertHolesAreZeros(io.stowage.api.DiskFormat format, Path image, Path raw,
+      int minHoles) throws IOException {
+    try (SeekableByteChannel ch = format.openVirtualDisk(image);
+        FileChannel r = FileChannel.open(raw)) {
+      ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+      io.stowage.api.SparseChannel s = (io.stowage.api.SparseChannel) ch;
+      long size = ch.size();
+      long pos = 0;
+      int holes = 0;
+      long data = 0;
+      while (pos < size) {
+        long d = s.nextData(pos);
+        assertThat(d).isBetween(pos, size);
+        for (long i = pos; i < d; i += buf.capacity()) {
+          buf.clear().limit((int) Math.min(buf.capacity(), d - i));
+          while (buf.hasRemaining() && r.read(buf, i + buf.position()) >= 0) {}
+          int k = buf.flip().mismatch(ByteBuffer.allocate(buf.capacity()).limit(buf.limit()));
+          if (k >= 0) {
+            throw new AssertionError("byte " + (i + k) + " is in a reported hole but not zero");
+          }
+        }
+        holes += d > pos ? 1 : 0;
+        long h = d < size ? s.nextHole(d) : size;
+        assertThat(h).isBetween(d, size);
+        data += h - d;
+        pos = h;
+      }
+      assertThat(holes).isGreaterThanOrEqualTo(minHoles);
+      assertThat(data).isPositive();
+    }
   }
 
   /** Reads the guest data in odd-sized chunks and compares it with {@code raw}. */

@@ -51,6 +51,7 @@ class VpcTest {
       while (all.hasRemaining() && ours.read(all) >= 0) {}
       assertThat(all.array()).isEqualTo(Files.readAllBytes(raw));
     }
+    QemuOracleTest.assertHolesAreZeros(format, f, raw, subformat.equals("fixed") ? 0 : 1);
   }
 
   @Test
