@@ -8,14 +8,6 @@ import java.util.zip.CRC32C;
 final class Checked {
   private Checked() {}
 
-  static long add(long a, long b, String what) {
-    try {
-      return Math.addExact(a, b);
-    } catch (ArithmeticException e) {
-      throw new InvalidImageDataException(what + " overflows");
-    }
-  }
-
   static long multiply(long a, long b, String what) {
     try {
       return Math.multiplyExact(a, b);

@@ -24,7 +24,9 @@ final class LogReplay {
   /** The outcome: how many entries the active sequence has, and the file as replayed. */
   record Result(int entries, long lastSequence, Optional<OverlaySource> replayed) {}
 
-  private record Descriptor(boolean zero, long fileOffset, long length, long leading, int trailing) {}
+  /** A zeroed range ({@code length} bytes), or a sector write from data sector {@code sector}. */
+  private record Descriptor(
+      boolean zero, long fileOffset, long length, long sector, long leading, int trailing) {}
 
   private record Entry(
       long offset,
@@ -186,7 +188,7 @@ final class LogReplay {
         if (len <= 0 || len % SECTOR != 0 || len > BatScan.MAX_FILE_SIZE - fileOffset) {
           throw damaged(offset, "zero descriptor " + i + " has the bad length " + len);
         }
-        descs.add(new Descriptor(true, fileOffset, len, 0, 0));
+        descs.add(new Descriptor(true, fileOffset, len, 0, 0, 0));
       } else if (sig == 0x63736564) { // "desc"
         if (dataSector >= length / SECTOR || fileOffset > BatScan.MAX_FILE_SIZE) {
           throw damaged(offset, "data descriptor " + i + " has no data sector or a bad offset");
@@ -196,7 +198,7 @@ final class LogReplay {
         if (ds.getInt(0) != 0x61746164 || seq != sequence) { // "data"
           throw damaged(offset, "data sector " + dataSector + " is not of this entry");
         }
-        descs.add(new Descriptor(false, fileOffset, dataSector, d.getLong(8), d.getInt(4)));
+        descs.add(new Descriptor(false, fileOffset, SECTOR, dataSector, d.getLong(8), d.getInt(4)));
         dataSector++;
       } else {
         throw damaged(offset, "descriptor " + i + " has an unknown signature");
@@ -214,7 +216,7 @@ final class LogReplay {
       if (d.zero) {
         o.zero(d.fileOffset, d.length);
       } else {
-        ByteBuffer ds = sector(e.offset + d.length * SECTOR);
+        ByteBuffer ds = sector(e.offset + d.sector * SECTOR);
         byte[] out = new byte[SECTOR];
         ByteBuffer w = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
         w.putLong(0, d.leading);

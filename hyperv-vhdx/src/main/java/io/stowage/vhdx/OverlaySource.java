@@ -33,22 +33,6 @@ final class OverlaySource implements Source {
     put(new Segment(offset, length, null));
   }
 
-  boolean isEmpty() {
-    return segments.isEmpty();
-  }
-
-  /** Calls {@code sink} for every replaced range, data or zeros, in file order. */
-  void forEach(RangeSink sink) {
-    for (Segment s : segments.values()) {
-      sink.accept(s.start, s.length, s.data);
-    }
-  }
-
-  interface RangeSink {
-    /** {@code data} is null for a zeroed range. */
-    void accept(long offset, long length, byte[] data);
-  }
-
   private void put(Segment s) {
     long start = s.start;
     long end = s.end();
