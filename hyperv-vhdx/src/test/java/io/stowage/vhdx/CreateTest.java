@@ -120,8 +120,13 @@ class CreateTest {
     format.create(stranger, spec(64 << 20, 1 << 20, 512, false, Map.of()));
     assertThatThrownBy(() -> format.reconnectParent(child, stranger, false))
         .isInstanceOf(InvalidRequestException.class).hasMessageContaining("data-write GUID");
+    String linkage = loc.get("parent_linkage");
     format.reconnectParent(child, moved, false);
     Tools.ok("vhdiinfo", child.toString());
+    @SuppressWarnings("unchecked")
+    Map<String, String> after = (Map<String, String>) inspect(child).details().get("parent_locator");
+    assertThat(after).containsEntry("parent_linkage", linkage)
+        .containsEntry("absolute_win32_path", moved.toAbsolutePath().toString());
     new QemuOracleTest().assertSameBytes(child, raw);
     assertThat(inspect(child).details().get("parent_locator").toString())
         .contains("..\\elsewhere\\b.vhdx");
