@@ -139,6 +139,24 @@ class CreateTest {
   }
 
   @Test
+  void hostileParentsAreRefused() throws IOException {
+    Path base = dir.resolve("base.vhdx");
+    format.create(base, spec(16 << 20, 1 << 20, 512, false, Map.of()));
+    Path child = dir.resolve("child.vhdx");
+    format.create(child, new DiskSpec(0, OptionalLong.empty(), 512, false, Optional.of(base),
+        Map.of()));
+    format.reconnectParent(child, child, true); // its own parent
+    assertThatThrownBy(() -> format.openVirtualDisk(child).close())
+        .isInstanceOf(InvalidImageDataException.class).hasMessageContaining("loops");
+    format.reconnectParent(child, base, true);
+    Files.writeString(base, "root:x:0:0:root:/root:/bin/sh\n"); // not a disk at the parent path
+    assertThatThrownBy(() -> format.openVirtualDisk(child).close())
+        .isInstanceOf(InvalidImageDataException.class);
+    assertThatThrownBy(() -> format.reconnectParent(child, base, true))
+        .isInstanceOf(InvalidImageDataException.class);
+  }
+
+  @Test
   void growsDynamicDiskInPlaceMovingTheBat() throws IOException {
     Path f = dir.resolve("g.vhdx");
     format.create(f, spec(64 << 20, 1 << 20, 512, false, Map.of()));
