@@ -4,11 +4,11 @@
 # Usage: bench/vhdx/run.sh [REPETITIONS] [WORKDIR]   (needs qemu-utils, a JDK 17, Maven)
 set -eu
 REPS=${1:-5}
-WORK=${2:-$(mktemp -d /tmp/vhdx-bench.XXXXXX)}
+WORK=${2:-$(mktemp -d /tmp/vhdx-bench.XXXXXX)}  # /dev/shm/... keeps the output off a busy disk
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
-mvn -q -o -pl hyperv-vhdx -am package -DskipTests
-PF4J=$(find ~/.m2/repository/org/pf4j/pf4j -name 'pf4j-*.jar' | head -1)
+mvn -q -pl hyperv-vhdx -am package -DskipTests
+PF4J=$(find ~/.m2/repository/org/pf4j/pf4j -name 'pf4j-[0-9]*.jar' ! -name '*-sources.jar' ! -name '*-javadoc.jar' | sort | tail -1)
 CP="$ROOT/hyperv-vhdx/target/classes:$ROOT/store-api/target/classes:$PF4J"
 mkdir -p "$WORK/classes"
 javac -proc:none -d "$WORK/classes" -cp "$CP" bench/vhdx/VhdxToRawBench.java

@@ -48,6 +48,9 @@ class QemuOracleTest {
     }
     assertThat(info.virtualSize()).isEqualTo(Tools.qemuVirtualSize(f));
     assertThat(info.format()).isEqualTo("vhdx");
+    assertThat(format.probe(Files2.read(f, 0, format.probeLength()))).isTrue();
+    assertThat(new VpcFormat().probe(Files2.read(f, 0, 8))).isFalse();
+    assertThat(format.probe(java.nio.ByteBuffer.wrap(new byte[] {'v', 'h', 'd'}))).isFalse();
     assertThat(info.isSafe()).isTrue();
     assertThat(info.details()).containsEntry("log_state", "clean");
     assertThat((long) info.details().get("allocated_blocks")).isPositive();
