@@ -1,0 +1,71 @@
+package io.stowage.vhdx;
+
+import io.stowage.api.DuplicateException;
+import io.stowage.api.StorageFullException;
+import io.stowage.api.StoreIOException;
+import io.stowage.api.WriteDeniedException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.UUID;
+
+/**
+ * Writes a new file under a temporary name beside its target, syncs it, then links it to the
+ * target name, which must not exist: a failure at any byte leaves nothing under the final name.
+ */
+final class AtomicFile {
+  private AtomicFile() {}
+
+  interface Body {
+    void write(FileChannel ch) throws IOException;
+  }
+
+  static void write(Path target, Body body) {
+    if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      throw new DuplicateException(target + " already exists");
+    }
+    Path dir = target.toAbsolutePath().getParent();
+    Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
+    try {
+      try (FileChannel ch =
+          FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        body.write(ch);
+        ch.force(true);
+      }
+      Files.createLink(target, tmp);
+    } catch (FileAlreadyExistsException e) {
+      throw new DuplicateException(target + " already exists");
+    } catch (IOException e) {
+      throw failure("cannot write " + target, e);
+    } finally {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException e) {
+        // the temporary name is unique; a leftover harms nothing a retry does
+      }
+    }
+  }
+
+  static RuntimeException failure(String what, IOException e) {
+    String m = String.valueOf(e.getMessage());
+    if (m.contains("No space left") || m.contains("Disk quota")) {
+      return new StorageFullException(what + ": the disk is full", e);
+    }
+    if (e instanceof AccessDeniedException || m.contains("Read-only file system")) {
+      return new WriteDeniedException(what + ": permission denied", e);
+    }
+    return new StoreIOException(what + ": " + m, e);
+  }
+
+  static void writeFully(FileChannel ch, ByteBuffer b, long position) throws IOException {
+    long p = position;
+    while (b.hasRemaining()) {
+      p += ch.write(b, p);
+    }
+  }
+}

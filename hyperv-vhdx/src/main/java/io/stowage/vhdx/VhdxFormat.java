@@ -1,0 +1,84 @@
+package io.stowage.vhdx;
+
+import io.stowage.api.DiskFormat;
+import io.stowage.api.DiskInfo;
+import io.stowage.api.DiskSpec;
+import io.stowage.api.StreamInspector;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.pf4j.Extension;
+
+/**
+ * The VHDX format (Hyper-V, MS-VHDX 1.0): validating inspection, creation of dynamic, fixed and
+ * differencing disks, guest data, in-place growth and parent reconnection. Stateless and
+ * thread-safe.
+ *
+ * <p>{@link DiskSpec#options()} keys for {@link #create}: {@code block_size},
+ * {@code logical_sector_size}, {@code physical_sector_size} and {@code log_size}, each a size
+ * such as {@code 32MiB} or {@code 4096}.
+ */
+@Extension
+public final class VhdxFormat implements DiskFormat {
+  private static final byte[] MAGIC = "vhdxfile".getBytes(StandardCharsets.US_ASCII);
+
+  @Override
+  public String name() {
+    return "vhdx";
+  }
+
+  @Override
+  public int probeLength() {
+    return MAGIC.length;
+  }
+
+  @Override
+  public boolean probe(ByteBuffer head) {
+    if (head.remaining() < MAGIC.length) {
+      return false;
+    }
+    for (int i = 0; i < MAGIC.length; i++) {
+      if (head.get(head.position() + i) != MAGIC[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public DiskInfo inspect(SeekableByteChannel image) {
+    return VhdxImage.open(new ChannelSource(image)).info();
+  }
+
+  @Override
+  public StreamInspector streamInspector() {
+    return new VhdxStreamInspector();
+  }
+
+  @Override
+  public void create(Path target, DiskSpec spec) {
+    VhdxCreator.create(target, spec);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A log that needs replaying is replayed in memory; the file is never written. Reads of
+   * large ranges go straight from the file into the caller's buffer.
+   */
+  @Override
+  public SeekableByteChannel openVirtualDisk(Path image) {
+    return VhdxDisks.open(image);
+  }
+
+  @Override
+  public void resize(Path image, long newVirtualSize) {
+    VhdxResizer.resize(image, newVirtualSize);
+  }
+
+  @Override
+  public void reconnectParent(Path image, Path parent, boolean force) {
+    VhdxReconnector.reconnect(image, parent, force);
+  }
+}

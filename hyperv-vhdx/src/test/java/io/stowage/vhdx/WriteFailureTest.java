@@ -1,0 +1,73 @@
+package io.stowage.vhdx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.stowage.api.DiskSpec;
+import io.stowage.api.StorageFullException;
+import io.stowage.api.WriteDeniedException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Creating on a full or read-only file system fails cleanly and leaves nothing behind. */
+class WriteFailureTest {
+  @TempDir Path dir;
+  private Path mounted;
+
+  private Path mount(String options) throws IOException {
+    mounted = Files.createDirectory(dir.resolve("mnt"));
+    Tools.Result r = Tools.run("mount", "-t", "tmpfs", "-o", options, "tmpfs", mounted.toString());
+    assumeTrue(r.exit() == 0, "cannot mount a tmpfs here (needs root): " + r.out());
+    return mounted;
+  }
+
+  @AfterEach
+  void unmount() {
+    if (mounted != null) {
+      Tools.run("umount", mounted.toString());
+    }
+  }
+
+  @Test
+  void fullDisk() throws IOException {
+    Path m = mount("size=4m");
+    Path f = m.resolve("big.vhdx");
+    DiskSpec fixed = new DiskSpec(64 << 20, OptionalLong.of(1 << 20), 512, true,
+        Optional.empty(), Map.of());
+    assertThatThrownBy(() -> new VhdxFormat().create(f, fixed))
+        .isInstanceOf(StorageFullException.class).hasMessageContaining("full");
+    try (var s = Files.list(m)) {
+      assertThat(s).isEmpty();
+    }
+  }
+
+  @Test
+  void readOnlyFileSystem() throws IOException {
+    Path m = mount("size=4m,ro");
+    assertThatThrownBy(() -> new VhdxFormat().create(m.resolve("x.vhdx"),
+        DiskSpec.dynamic(1 << 30))).isInstanceOf(WriteDeniedException.class);
+    try (var s = Files.list(m)) {
+      assertThat(s).isEmpty();
+    }
+  }
+
+  @Test
+  void resizeOfAReadOnlyFileIsRefused() throws IOException {
+    Path f = dir.resolve("r.vhdx");
+    new VhdxFormat().create(f, DiskSpec.dynamic(64 << 20));
+    Path m = mount("size=16m");
+    Path g = m.resolve("r.vhdx");
+    Files.copy(f, g);
+    Tools.ok("mount", "-o", "remount,ro", m.toString());
+    assertThatThrownBy(() -> new VhdxFormat().resize(g, 1L << 30))
+        .isInstanceOf(WriteDeniedException.class);
+  }
+}
