@@ -1,8 +1,7 @@
 import io.stowage.api.DiskFormat;
-import io.stowage.api.SparseChannel;
+import io.stowage.app.disk.RawConverter;
 import io.stowage.vhdx.VhdxFormat;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
@@ -18,16 +17,12 @@ import java.util.List;
  * copies it: large reads, all-zero chunks not written so the output stays sparse) against
  * `qemu-img convert -O raw`, alternating in one run. Two Stowage copiers are measured: "plain"
  * reads every byte and tests chunks for zeros; "sparse" also asks the channel
- * ({@link SparseChannel}) where the holes are and does not read them. Prints medians and the
+ * (io.stowage.api.SparseChannel) where the holes are and does not read them. Prints medians and the
  * ratios qemu/stowage (above 1: Stowage is faster).
  *
  * <p>Usage: VhdxToRawBench IN.vhdx WORKDIR REPETITIONS
  */
 public final class VhdxToRawBench {
-  private static final int CHUNK = Integer.getInteger("chunk", 8 << 20);
-  /** Compared a slice at a time: a small zero buffer stays in cache. */
-  private static final int ZERO_PROBE = 64 << 10;
-
   public static void main(String[] args) throws Exception {
     Path in = Path.of(args[0]);
     Path work = Path.of(args[1]);
@@ -82,55 +77,27 @@ public final class VhdxToRawBench {
     return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
   }
 
-  /** What the host does for `stowage disk convert --to raw IN OUT`. */
+  /**
+   * What the host does for `stowage disk convert --to raw IN OUT`: the host's own copier,
+   * given the guest channel as is (hole-aware) or behind a wrapper that hides its holes.
+   */
   static void convertOurs(DiskFormat format, Path in, Path out, boolean useHoles)
       throws IOException {
-    ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);
-    ByteBuffer zeros = ByteBuffer.allocateDirect(ZERO_PROBE);
-    long size;
-    try (SeekableByteChannel src = format.openVirtualDisk(in);
-        FileChannel dst = FileChannel.open(out, StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.WRITE)) {
-      size = src.size();
-      long pos = 0;
-      while (pos < size) {
-        long end = size;
-        if (useHoles && src instanceof SparseChannel s) {
-          pos = s.nextData(pos);
-          if (pos >= size) {
-            break;
-          }
-          end = s.nextHole(pos);
-          src.position(pos);
-        }
-        while (pos < end) {
-          buf.clear().limit((int) Math.min(CHUNK, end - pos));
-          while (buf.hasRemaining() && src.read(buf) > 0) {}
-          buf.flip();
-          int n = buf.remaining();
-          if (!allZero(buf, zeros)) {
-            while (buf.hasRemaining()) {
-              dst.write(buf, pos + buf.position());
-            }
-          }
-          pos += n;
-        }
-      }
-      dst.force(false);
-    }
-    try (RandomAccessFile f = new RandomAccessFile(out.toFile(), "rw")) {
-      f.setLength(size); // a trailing all-zero region was skipped, not written
+    try (SeekableByteChannel src = format.openVirtualDisk(in)) {
+      RawConverter.copy(useHoles ? src : new Plain(src), out);
     }
   }
 
-  static boolean allZero(ByteBuffer b, ByteBuffer zeros) {
-    for (int at = b.position(); at < b.limit(); at += ZERO_PROBE) {
-      int n = Math.min(ZERO_PROBE, b.limit() - at);
-      if (b.slice(at, n).mismatch(zeros.slice(0, n)) != -1) {
-        return false;
-      }
-    }
-    return true;
+  /** The guest channel with its SparseChannel side hidden: every byte is read. */
+  record Plain(SeekableByteChannel c) implements SeekableByteChannel {
+    public int read(ByteBuffer dst) throws IOException { return c.read(dst); }
+    public int write(ByteBuffer src) throws IOException { return c.write(src); }
+    public long position() throws IOException { return c.position(); }
+    public SeekableByteChannel position(long p) throws IOException { c.position(p); return this; }
+    public long size() throws IOException { return c.size(); }
+    public SeekableByteChannel truncate(long size) throws IOException { return c.truncate(size); }
+    public boolean isOpen() { return c.isOpen(); }
+    public void close() throws IOException { c.close(); }
   }
 
   static void convertQemu(Path in, Path out) throws Exception {

@@ -1,5 +1,5 @@
 #!/bin/sh
-# VHDX -> raw conversion: Stowage (hyperv-vhdx openVirtualDisk + the host's sparse copy loop)
+# VHDX -> raw conversion: Stowage (hyperv-vhdx openVirtualDisk + the host's RawConverter)
 # against `qemu-img convert -O raw`, alternating in one run.
 # Usage: bench/vhdx/run.sh [REPETITIONS] [WORKDIR]   (needs qemu-utils, a JDK 17, Maven)
 set -eu
@@ -7,9 +7,9 @@ REPS=${1:-5}
 WORK=${2:-$(mktemp -d /tmp/vhdx-bench.XXXXXX)}  # /dev/shm/... keeps the output off a busy disk
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
-mvn -q -pl hyperv-vhdx -am package -DskipTests
+mvn -q -pl hyperv-vhdx,app -am package -DskipTests
 PF4J=$(find ~/.m2/repository/org/pf4j/pf4j -name 'pf4j-[0-9]*.jar' ! -name '*-sources.jar' ! -name '*-javadoc.jar' | sort | tail -1)
-CP="$ROOT/hyperv-vhdx/target/classes:$ROOT/store-api/target/classes:$PF4J"
+CP="$ROOT/hyperv-vhdx/target/classes:$ROOT/app/target/classes:$ROOT/store-api/target/classes:$PF4J"
 mkdir -p "$WORK/classes"
 javac -proc:none -d "$WORK/classes" -cp "$CP" bench/vhdx/VhdxToRawBench.java
 

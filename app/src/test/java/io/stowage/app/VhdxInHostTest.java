@@ -1,0 +1,126 @@
+package io.stowage.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shipped hyperv-vhdx plugin used through the host's commands, with qemu-img as the oracle:
+ * put inspects uploads, inspect reports, disk create/convert agree with qemu.
+ */
+class VhdxInHostTest {
+  @TempDir static Path home;
+  static Path config;
+
+  @BeforeAll
+  static void setUp() throws IOException {
+    assumeTrue(Files.isDirectory(DistributionTest.PLUGINS), "no plugins built (run mvn verify)");
+    assumeTrue(Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+        .anyMatch(d -> Files.isExecutable(Path.of(d, "qemu-img"))), "qemu-img is not installed (apt-get install qemu-utils)");
+    config = Files.writeString(home.resolve("stowage.yaml"), """
+        plugins: { dir: %s }
+        stores:
+          local: { type: filesystem, datadir: data }
+        """.formatted(DistributionTest.PLUGINS.toAbsolutePath()));
+  }
+
+  static String run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(String.join(" ", command) + ": " + out).isZero();
+    return out;
+  }
+
+  static long qemuVirtualSize(Path image) throws Exception {
+    return new ObjectMapper().readTree(run("qemu-img", "info", "--output=json", image.toString()))
+        .get("virtual-size").asLong();
+  }
+
+  @Test
+  void putInspectsAQemuMadeVhdxOnItsWay() throws Exception {
+    Path image = home.resolve("qemu.vhdx");
+    run("qemu-img", "create", "-q", "-f", "vhdx", image.toString(), "3G");
+    run("qemu-io", "-c", "write -q -P 0xab 1M 3M", image.toString());
+    CliRun put = CliRun.run(config, "put", image.toString(), "--json");
+    assertThat(put.exitCode()).as(put.stderr()).isZero();
+    JsonNode r = put.json();
+    assertThat(r.get("format").asText()).isEqualTo("vhdx");
+    assertThat(r.get("virtual_size").asLong()).isEqualTo(qemuVirtualSize(image)).isEqualTo(3L << 30);
+
+    JsonNode info = CliRun.run(config, "inspect", image.toString(), "--json").json();
+    assertThat(info.get("format").asText()).isEqualTo("vhdx");
+    assertThat(info.get("details").get("type").asText()).isEqualTo("dynamic");
+    assertThat(info.get("safety")).isEmpty();
+  }
+
+  @Test
+  void createdDisksPassQemuCheckAndConvertLikeQemu() throws Exception {
+    Path disk = home.resolve("made.vhdx");
+    CliRun create = CliRun.run(config, "disk", "create", "--size", "200MiB", "--block-size", "1MiB", disk.toString());
+    assertThat(create.exitCode()).as(create.stderr()).isZero();
+    run("qemu-img", "check", disk.toString());
+    assertThat(qemuVirtualSize(disk)).isEqualTo(200L << 20);
+    run("qemu-io", "-c", "write -q -P 0x5c 7M 2M", "-c", "write -q -P 0x11 150M 512", disk.toString());
+
+    Path ours = home.resolve("ours.raw");
+    Path theirs = home.resolve("theirs.raw");
+    CliRun convert = CliRun.run(config, "disk", "convert", "--to", "raw", disk.toString(), ours.toString());
+    assertThat(convert.exitCode()).as(convert.stderr()).isZero();
+    run("qemu-img", "convert", "-O", "raw", disk.toString(), theirs.toString());
+    assertThat(Files.mismatch(ours, theirs)).isEqualTo(-1);
+  }
+
+  @Test
+  void differencingDisksAreRefusedOnUploadUnlessAllowed() throws Exception {
+    Path parent = home.resolve("parent.vhdx");
+    Path child = home.resolve("child.vhdx");
+    assertThat(CliRun.run(config, "disk", "create", "--size", "64MiB", parent.toString()).exitCode()).isZero();
+    CliRun diff = CliRun.run(config, "disk", "create", "--parent", parent.toString(), child.toString());
+    assertThat(diff.exitCode()).as(diff.stderr()).isZero();
+
+    List<String> before;
+    try (Stream<Path> s = Files.list(Files.createDirectories(home.resolve("data")))) {
+      before = s.map(Path::toString).toList();
+    }
+    CliRun refused = CliRun.run(config, "put", child.toString(), "--id", "child");
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.stderr()).startsWith("stowage: the vhdx image is unsafe (parent_reference: ");
+    assertThat(home.resolve("data/child")).doesNotExist();
+    try (Stream<Path> s = Files.list(home.resolve("data"))) {
+      assertThat(s.map(Path::toString).toList()).isEqualTo(before);
+    }
+    CliRun allowed = CliRun.run(config, "put", child.toString(), "--id", "child", "--allow-unsafe", "--json");
+    assertThat(allowed.exitCode()).as(allowed.stderr()).isZero();
+    assertThat(allowed.json().get("safety").get(0).get("check").asText()).isEqualTo("parent_reference");
+  }
+
+  @Test
+  void aDamagedVhdxIsReportedAndRefused() throws Exception {
+    Path image = home.resolve("damaged.vhdx");
+    run("qemu-img", "create", "-q", "-f", "vhdx", image.toString(), "1G");
+    byte[] bytes = Files.readAllBytes(image);
+    for (int at : new int[] {64 * 1024 + 100, 128 * 1024 + 100}) {
+      bytes[at] ^= 0x5a; // both headers' checksums now fail
+    }
+    Files.write(image, bytes);
+    JsonNode info = CliRun.run(config, "inspect", image.toString(), "--json").json();
+    assertThat(info.get("format").asText()).isEqualTo("vhdx");
+    assertThat(info.get("safety").get(0).get("check").asText()).isEqualTo("corruption");
+    CliRun put = CliRun.run(config, "put", image.toString());
+    assertThat(put.exitCode()).isEqualTo(1);
+    assertThat(put.stderr()).startsWith("stowage: the vhdx image is unsafe (corruption: ").doesNotContain("\tat ");
+  }
+}
