@@ -45,8 +45,10 @@ class VhdxInHostTest {
   }
 
   static long qemuVirtualSize(Path image) throws Exception {
-    return new ObjectMapper().readTree(run("qemu-img", "info", "--output=json", image.toString()))
-        .get("virtual-size").asLong();
+    // qemu cannot probe a fixed VHD (it passes for raw), so name the format.
+    String format = image.toString().endsWith(".vhd") ? "vpc" : "vhdx";
+    return new ObjectMapper().readTree(run("qemu-img", "info", "-f", format, "--output=json",
+        image.toString())).get("virtual-size").asLong();
   }
 
   @Test
@@ -122,5 +124,31 @@ class VhdxInHostTest {
     CliRun put = CliRun.run(config, "put", image.toString());
     assertThat(put.exitCode()).isEqualTo(1);
     assertThat(put.stderr()).startsWith("stowage: the vhdx image is unsafe (corruption: ").doesNotContain("\tat ");
+  }
+
+  @Test
+  void legacyVhdIsRecognisedByTheFooterAtTheStartOrOnlyAtTheEnd() throws Exception {
+    for (String subformat : new String[] {"fixed", "dynamic"}) {
+      Path image = home.resolve(subformat + ".vhd");
+      run("qemu-img", "create", "-q", "-f", "vpc", "-o", "subformat=" + subformat, image.toString(), "100M");
+      run("qemu-io", "-f", "vpc", "-c", "write -q -P 0x42 2M 1M", image.toString());
+      long expected = qemuVirtualSize(image);
+
+      JsonNode info = CliRun.run(config, "inspect", image.toString(), "--json").json();
+      assertThat(info.get("format").asText()).as(subformat).isEqualTo("vpc");
+      assertThat(info.get("virtual_size").asLong()).as(subformat).isEqualTo(expected);
+      assertThat(info.get("details").get("type").asText()).isEqualTo(subformat);
+
+      CliRun put = CliRun.run(config, "put", image.toString(), "--json");
+      assertThat(put.exitCode()).as(put.stderr()).isZero();
+      assertThat(put.json().get("format").asText()).as(subformat).isEqualTo("vpc");
+      assertThat(put.json().get("virtual_size").asLong()).as(subformat).isEqualTo(expected);
+
+      Path ours = home.resolve(subformat + ".raw");
+      Path theirs = home.resolve(subformat + ".qemu.raw");
+      assertThat(CliRun.run(config, "disk", "convert", "--to", "raw", image.toString(), ours.toString()).exitCode()).isZero();
+      run("qemu-img", "convert", "-f", "vpc", "-O", "raw", image.toString(), theirs.toString());
+      assertThat(Files.mismatch(ours, theirs)).as(subformat).isEqualTo(-1);
+    }
   }
 }

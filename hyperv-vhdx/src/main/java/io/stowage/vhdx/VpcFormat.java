@@ -17,8 +17,7 @@ import org.pf4j.Extension;
  * thread-safe.
  *
  * <p>{@link #probe} sees the footer copy at offset 0 that dynamic and differencing disks carry;
- * a fixed VHD has its footer only at the end, so it is recognised by {@link #inspect}, not by
- * its first bytes.
+ * a fixed VHD has its footer only at the end, which {@link #probeTail} sees.
  */
 @Extension
 public final class VpcFormat implements DiskFormat {
@@ -32,6 +31,16 @@ public final class VpcFormat implements DiskFormat {
   @Override
   public int probeLength() {
     return MAGIC.length;
+  }
+
+  @Override
+  public int tailProbeLength() {
+    return 512;
+  }
+
+  @Override
+  public boolean probeTail(ByteBuffer tail) {
+    return tail.remaining() >= 512 && probe(tail.slice(tail.limit() - 512, 512));
   }
 
   @Override

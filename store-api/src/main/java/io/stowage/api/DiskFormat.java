@@ -27,6 +27,23 @@ public interface DiskFormat extends org.pf4j.ExtensionPoint {
   boolean probe(ByteBuffer head);
 
   /**
+   * How many trailing bytes {@link #probeTail} needs: 0 (the default) for formats recognised by
+   * their first bytes alone.
+   */
+  default int tailProbeLength() {
+    return 0;
+  }
+
+  /**
+   * Whether the image's last bytes (up to {@link #tailProbeLength()}) look like this format;
+   * asked only when no format recognised the first bytes. Legacy VHD needs it: a fixed VHD's
+   * only footer is at the end. Cheap; reads the buffer without consuming it.
+   */
+  default boolean probeTail(ByteBuffer tail) {
+    return false;
+  }
+
+  /**
    * Reads and validates the image's structure.
    *
    * @throws InvalidImageDataException the image is damaged or not of this format

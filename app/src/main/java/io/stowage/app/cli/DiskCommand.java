@@ -86,10 +86,7 @@ final class DiskCommand implements Runnable {
           logicalSector, fixed, Optional.ofNullable(parent), extra);
       try (Host host = disk.root.boot(options.config)) {
         Contribution<DiskFormat> f = new DiskFormats(host.diskFormats()).named(format);
-        f.call(() -> {
-          f.extension().create(file, spec);
-          return null;
-        });
+        f.run(() -> f.extension().create(file, spec));
         if (options.json) {
           Json.print(disk.root.console.out(), InspectCommand.json(new DiskFormats(host.diskFormats()).inspect(file)));
         }
@@ -149,10 +146,7 @@ final class DiskCommand implements Runnable {
       long bytes = size(size, "--size");
       try (Host host = disk.root.boot(options.config)) {
         Contribution<DiskFormat> f = detected(host, file);
-        f.call(() -> {
-          f.extension().resize(file, bytes);
-          return null;
-        });
+        f.run(() -> f.extension().resize(file, bytes));
         return Cli.OK;
       }
     }
@@ -176,10 +170,7 @@ final class DiskCommand implements Runnable {
     public Integer call() {
       try (Host host = disk.root.boot(options.config)) {
         Contribution<DiskFormat> f = detected(host, file);
-        f.call(() -> {
-          f.extension().reconnectParent(file, parent, force);
-          return null;
-        });
+        f.run(() -> f.extension().reconnectParent(file, parent, force));
         return Cli.OK;
       }
     }

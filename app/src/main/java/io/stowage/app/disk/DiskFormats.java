@@ -73,13 +73,38 @@ public final class DiskFormats {
     return matches;
   }
 
+  /** The most trailing bytes any format needs; 0 when none looks at the end. */
+  public int tailProbeLength() {
+    int n = 0;
+    for (Contribution<DiskFormat> f : formats) {
+      n = Math.max(n, f.call(() -> f.extension().tailProbeLength()));
+    }
+    return n;
+  }
+
+  /** The formats that look at the end of an image, for when no format claimed its start. */
+  public List<Contribution<DiskFormat>> tailProbing() {
+    return formats.stream().filter(f -> f.call(() -> f.extension().tailProbeLength()) > 0).toList();
+  }
+
+  /** The formats whose tail probe accepts {@code tail} (an image's last bytes). */
+  public List<Contribution<DiskFormat>> probeTail(ByteBuffer tail) {
+    List<Contribution<DiskFormat>> matches = new ArrayList<>();
+    for (Contribution<DiskFormat> f : tailProbing()) {
+      if (f.call(() -> f.extension().probeTail(tail.asReadOnlyBuffer()))) {
+        matches.add(f);
+      }
+    }
+    return matches;
+  }
+
   /**
    * Detects and inspects the image in {@code file}. Damage is reported as a {@code corruption}
    * finding rather than thrown, so that a caller sees every finding in one place.
    */
   public DiskInfo inspect(Path file) {
     try (SeekableByteChannel channel = Files.newByteChannel(file)) {
-      List<Contribution<DiskFormat>> matches = probe(head(channel));
+      List<Contribution<DiskFormat>> matches = matches(channel);
       if (matches.isEmpty()) {
         return new DiskInfo(RAW, channel.size(), Map.of(), List.of());
       }
@@ -104,7 +129,7 @@ public final class DiskFormats {
   /** Which format of {@code file} {@link #inspect} would use, if any. */
   public Optional<Contribution<DiskFormat>> detect(Path file) {
     try (SeekableByteChannel channel = Files.newByteChannel(file)) {
-      List<Contribution<DiskFormat>> matches = probe(head(channel));
+      List<Contribution<DiskFormat>> matches = matches(channel);
       if (matches.size() > 1) {
         throw new InvalidImageDataException(ambiguous(matches).safety().get(0).message());
       }
@@ -116,12 +141,24 @@ public final class DiskFormats {
     }
   }
 
-  private ByteBuffer head(SeekableByteChannel channel) throws IOException {
-    ByteBuffer head = ByteBuffer.allocate((int) Math.min(probeLength(), channel.size()));
-    while (head.hasRemaining() && channel.read(head) >= 0) {
+  // The formats that claim the image's first bytes, else those that claim its last bytes.
+  private List<Contribution<DiskFormat>> matches(SeekableByteChannel channel) throws IOException {
+    List<Contribution<DiskFormat>> byHead = probe(read(channel, 0, probeLength()));
+    if (!byHead.isEmpty() || tailProbeLength() == 0) {
+      return byHead;
+    }
+    long size = channel.size();
+    int n = (int) Math.min(tailProbeLength(), size);
+    return probeTail(read(channel, size - n, n));
+  }
+
+  private static ByteBuffer read(SeekableByteChannel channel, long at, int length) throws IOException {
+    ByteBuffer bytes = ByteBuffer.allocate((int) Math.min(length, Math.max(0, channel.size() - at)));
+    channel.position(at);
+    while (bytes.hasRemaining() && channel.read(bytes) >= 0) {
       // fill the probe buffer
     }
-    return head.flip();
+    return bytes.flip();
   }
 
   static DiskInfo corrupt(String format, String reason) {

@@ -10,6 +10,8 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,16 +19,20 @@ import java.util.Optional;
 /**
  * Inspects an image as it streams to a store, in the same pass: the first bytes pick the format,
  * that format's {@link StreamInspector} sees every byte, and at the end of the stream the
- * verdict is in. An unsafe image makes the stream fail just before its end, so the store keeps
- * nothing; {@link #refusal()} then says why. Memory: the probe buffer plus whatever the format's
- * inspector holds (bounded by its contract). Not thread-safe: one reader.
+ * verdict is in. When no format claims the first bytes, the formats that recognise images by
+ * their last bytes (legacy fixed VHD) inspect the stream on speculation, and the tail decides.
+ * An unsafe image makes the stream fail just before its end, so the store keeps nothing;
+ * {@link #refusal()} then says why. Memory: the probe buffers plus whatever the inspectors hold
+ * (bounded by their contract). Not thread-safe: one reader.
  */
 public final class InspectingInputStream extends FilterInputStream {
   private final DiskFormats formats;
   private final boolean allowUnsafe;
   private final ByteBuffer head;
-  private Optional<StreamInspector> inspector = Optional.empty();
-  private String formatName = DiskFormats.RAW;
+  private final byte[] tail;
+  private final Map<Contribution<DiskFormat>, StreamInspector> inspectors = new LinkedHashMap<>();
+  private final Map<Contribution<DiskFormat>, String> broken = new LinkedHashMap<>();
+  private boolean byHead;
   private boolean probed;
   private long total;
   private DiskInfo result;
@@ -37,6 +43,7 @@ public final class InspectingInputStream extends FilterInputStream {
     this.formats = formats;
     this.allowUnsafe = allowUnsafe;
     this.head = ByteBuffer.allocate(formats.probeLength());
+    this.tail = new byte[formats.tailProbeLength()];
   }
 
   @Override
@@ -74,6 +81,7 @@ public final class InspectingInputStream extends FilterInputStream {
 
   private void take(byte[] b, int off, int n) {
     total += n;
+    keepTail(b, off, n);
     if (!probed) {
       int room = Math.min(head.remaining(), n);
       head.put(b, off, room);
@@ -87,6 +95,18 @@ public final class InspectingInputStream extends FilterInputStream {
     feed(ByteBuffer.wrap(b, off, n));
   }
 
+  private void keepTail(byte[] b, int off, int n) {
+    if (tail.length == 0) {
+      return;
+    }
+    if (n >= tail.length) {
+      System.arraycopy(b, off + n - tail.length, tail, 0, tail.length);
+    } else {
+      System.arraycopy(tail, n, tail, 0, tail.length - n);
+      System.arraycopy(b, off, tail, tail.length - n, n);
+    }
+  }
+
   private void probe() {
     probed = true;
     head.flip();
@@ -95,22 +115,25 @@ public final class InspectingInputStream extends FilterInputStream {
       result = formats.ambiguous(matches);
       return;
     }
-    if (matches.size() == 1) {
-      Contribution<DiskFormat> format = matches.get(0);
-      formatName = format.call(() -> format.extension().name());
-      inspector = Optional.of(format.call(() -> format.extension().streamInspector()));
-      feed(head);
+    byHead = matches.size() == 1;
+    for (Contribution<DiskFormat> format : byHead ? matches : formats.tailProbing()) {
+      inspectors.put(format, format.call(() -> format.extension().streamInspector()));
     }
+    feed(head);
   }
 
   private void feed(ByteBuffer bytes) {
-    if (inspector.isEmpty() || result != null || !bytes.hasRemaining()) {
+    if (result != null || !bytes.hasRemaining()) {
       return;
     }
-    try {
-      inspector.get().update(bytes);
-    } catch (InvalidImageDataException e) {
-      result = DiskFormats.corrupt(formatName, e.getMessage());
+    for (Map.Entry<Contribution<DiskFormat>, StreamInspector> e : inspectors.entrySet()) {
+      if (!broken.containsKey(e.getKey())) {
+        try {
+          e.getValue().update(bytes.duplicate());
+        } catch (InvalidImageDataException failure) {
+          broken.put(e.getKey(), failure.getMessage());
+        }
+      }
     }
   }
 
@@ -120,18 +143,37 @@ public final class InspectingInputStream extends FilterInputStream {
         probe();
       }
       if (result == null) {
-        try {
-          result = inspector.isPresent() ? inspector.get().finish(total)
-              : new DiskInfo(DiskFormats.RAW, total, Map.of(), List.of());
-        } catch (InvalidImageDataException e) {
-          result = DiskFormats.corrupt(formatName, e.getMessage());
-        }
+        result = verdict();
       }
     }
     if (!result.isSafe() && !allowUnsafe && refusal == null) {
       SafetyFinding first = result.safety().get(0);
       refusal = "the " + result.format() + " image is unsafe (" + first.check() + ": "
           + first.message() + ")";
+    }
+  }
+
+  private DiskInfo verdict() {
+    List<Contribution<DiskFormat>> chosen = new ArrayList<>(inspectors.keySet());
+    if (!byHead) {
+      int n = (int) Math.min(tail.length, total);
+      chosen = formats.probeTail(ByteBuffer.wrap(tail, tail.length - n, n).slice());
+      if (chosen.size() > 1) {
+        return formats.ambiguous(chosen);
+      }
+    }
+    if (chosen.isEmpty()) {
+      return new DiskInfo(DiskFormats.RAW, total, Map.of(), List.of());
+    }
+    Contribution<DiskFormat> format = chosen.get(0);
+    String name = format.call(() -> format.extension().name());
+    if (broken.containsKey(format)) {
+      return DiskFormats.corrupt(name, broken.get(format));
+    }
+    try {
+      return inspectors.get(format).finish(total);
+    } catch (InvalidImageDataException e) {
+      return DiskFormats.corrupt(name, e.getMessage());
     }
   }
 

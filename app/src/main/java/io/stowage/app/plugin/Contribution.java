@@ -19,4 +19,12 @@ public record Contribution<T>(String pluginId, T extension, ClassLoader classLoa
       thread.setContextClassLoader(previous);
     }
   }
+
+  /** Runs {@code action} with the plugin's class loader as the thread's context class loader. */
+  public void run(Runnable action) {
+    call(() -> {
+      action.run();
+      return null;
+    });
+  }
 }
