@@ -10,9 +10,14 @@ public record Contribution<T>(String pluginId, T extension, ClassLoader classLoa
 
   /** Runs {@code call} with the plugin's class loader as the thread's context class loader. */
   public <R> R call(java.util.function.Supplier<R> call) {
+    return withContextLoader(classLoader, call);
+  }
+
+  /** Runs {@code call} with {@code loader} as the thread's context class loader. */
+  public static <R> R withContextLoader(ClassLoader loader, java.util.function.Supplier<R> call) {
     Thread thread = Thread.currentThread();
     ClassLoader previous = thread.getContextClassLoader();
-    thread.setContextClassLoader(classLoader);
+    thread.setContextClassLoader(loader);
     try {
       return call.get();
     } finally {

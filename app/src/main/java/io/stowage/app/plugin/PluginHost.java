@@ -91,9 +91,9 @@ public final class PluginHost implements AutoCloseable {
     ClassLoader loader = plugin.getPluginClassLoader();
     for (Class<?> point : EXTENSION_POINTS) {
       for (Class<?> type : manager.getExtensionClasses(point, plugin.getPluginId())) {
-        Contribution<Object> probe = new Contribution<>(plugin.getPluginId(), null, loader);
         try {
-          Object extension = probe.call(() -> manager.getExtensionFactory().create(type));
+          Object extension = Contribution.withContextLoader(loader,
+              () -> manager.getExtensionFactory().create(type));
           made.add(new Contribution<>(plugin.getPluginId(), extension, loader));
         } catch (RuntimeException | LinkageError e) {
           return Optional.of("extension " + type.getName() + " failed: " + PluginErrors.oneLine(e));

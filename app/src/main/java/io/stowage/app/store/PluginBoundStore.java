@@ -10,6 +10,7 @@ import io.stowage.api.Store;
 import java.net.URI;
 import java.util.Set;
 import java.util.function.Supplier;
+import io.stowage.app.plugin.Contribution;
 
 /**
  * A plugin's store, called with the plugin's class loader as the thread's context class loader
@@ -25,14 +26,7 @@ final class PluginBoundStore implements Store {
   }
 
   private <R> R in(Supplier<R> call) {
-    Thread thread = Thread.currentThread();
-    ClassLoader previous = thread.getContextClassLoader();
-    thread.setContextClassLoader(loader);
-    try {
-      return call.get();
-    } finally {
-      thread.setContextClassLoader(previous);
-    }
+    return Contribution.withContextLoader(loader, call);
   }
 
   @Override
