@@ -75,17 +75,19 @@ rm -rf "$WORK/out"
 
 $PY - "$RESULTS" <<'PY'
 import statistics, sys
-runs = {}
+runs, cpu = {}, {}
 digests = set()
 for line in open(sys.argv[1]):
     parts = line.split()
     runs.setdefault(parts[1], []).append(float(parts[2]))
-    if len(parts) >= 6:
+    if len(parts) >= 7:
         digests.add((parts[4], parts[5]))
+        cpu.setdefault(parts[1], []).append(float(parts[6]))
 assert len(digests) == 1, "the stores disagree on the digests: %s" % digests
 med = {k: statistics.median(v) for k, v in runs.items()}
 for k, v in runs.items():
-    print("%-16s median %6.2f s  (%s)" % (k, med[k], " ".join("%.2f" % x for x in v)))
+    c = " cpu %5.2f s" % statistics.median(cpu[k]) if k in cpu else " " * 12
+    print("%-16s median %5.2f s%s  (%s)" % (k, med[k], c, " ".join("%.2f" % x for x in v)))
 print("stowage vs glance (durability off):        %.2fx" % (med["glance"] / med["stowage"]))
 print("stowage-durable vs glance-fsync:           %.2fx" % (med["glance-fsync"] / med["stowage-durable"]))
 print("stowage-durable vs glance (no fsync):      %.2fx" % (med["glance"] / med["stowage-durable"]))
