@@ -118,7 +118,8 @@ abstract class FailureTests extends ReadWriteTests {
     assertHolds(
         store().add(AddRequest.of("tck-image", SourceStream.of(data)).withSizeCap(65536)), data);
     byte[] none = new byte[0];
-    assertHolds(store().add(AddRequest.of("tck-empty", SourceStream.of(none)).withSizeCap(0)), none);
+    assertHolds(
+        store().add(AddRequest.of("tck-empty", SourceStream.of(none)).withSizeCap(0)), none);
   }
 
   static Stream<String> hostileIds() {
@@ -134,7 +135,8 @@ abstract class FailureTests extends ReadWriteTests {
     assertFails("add of a hostile id", () -> store().add(AddRequest.of(id, source)),
         InvalidRequestException.class);
     assertThat(source.bytesRead()).as("bytes read from the stream").isZero();
-    assertThat(WorkDirSnapshot.of(workDir())).as("files after the refused add").isEqualTo(before);
+    assertThat(WorkDirSnapshot.of(workDir())).as("the work dir after the refused add")
+        .isEqualTo(before);
   }
 
   /** Raw URI text put where the image id goes: traversal, encoded traversal, odd names. */
@@ -149,8 +151,8 @@ abstract class FailureTests extends ReadWriteTests {
   void hostileLocationsFindNothingAndHarmNothing(String rawId) throws IOException {
     requires(Capability.WRITE, Capability.READ);
     Path root = root();
-    List<Path> victims =
-        List.of(root.resolve("victim"), root.resolve("outer/victim"), root.resolve("outer/inner/victim"));
+    List<Path> victims = List.of(
+        root.resolve("victim"), root.resolve("outer/victim"), root.resolve("outer/inner/victim"));
     for (Path victim : victims) {
       Files.write(victim, VICTIM);
     }
@@ -180,10 +182,12 @@ abstract class FailureTests extends ReadWriteTests {
     SourceStream source = SourceStream.of(bytes(100));
     WorkDirSnapshot before = WorkDirSnapshot.of(workDir());
     assertFails("add with hash algorithm \"" + name + "\"",
-        () -> store().add(AddRequest.of("tck-image", source).withHashAlgorithm(HashAlgorithm.of(name))),
+        () -> store().add(
+            AddRequest.of("tck-image", source).withHashAlgorithm(HashAlgorithm.of(name))),
         InvalidRequestException.class);
     assertThat(source.bytesRead()).as("bytes read from the stream").isZero();
-    assertThat(WorkDirSnapshot.of(workDir())).as("files after the refused add").isEqualTo(before);
+    assertThat(WorkDirSnapshot.of(workDir())).as("the work dir after the refused add")
+        .isEqualTo(before);
     byte[] data = bytes(100);
     assertHolds(store().add(request("tck-image", data)), data);
   }

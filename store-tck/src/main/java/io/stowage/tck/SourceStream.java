@@ -11,8 +11,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * The image data the kit hands to {@link io.stowage.api.Store#add}: bytes from an array or a
  * generated sequence, optionally delivered in short reads, failing at a given byte, or pausing
- * at a given byte. It records how far it was read, whether its
- * end was seen and whether it was closed. One reader at a time.
+ * at a given byte. It records how far it was read, whether its end was seen and whether it was
+ * closed. One reader at a time.
  */
 final class SourceStream extends InputStream {
   private static final long RENDEZVOUS_TIMEOUT_SECONDS = 2;
@@ -25,7 +25,7 @@ final class SourceStream extends InputStream {
   private long pauseAt = -1;
   private Runnable pause;
 
-  private long position;
+  private volatile long position;
   private volatile boolean sawEnd;
   private volatile boolean closed;
 

@@ -180,7 +180,8 @@ public abstract class StoreContract extends FailureTests {
         assertThat(winner).as("the add that succeeded before add " + i + " did too").isEqualTo(-1);
         winner = i;
       } else {
-        assertThat(outcome).as("add " + i + " of a taken id").isInstanceOf(DuplicateException.class);
+        assertThat(outcome).as("add " + i + " of a taken id")
+            .isInstanceOf(DuplicateException.class);
       }
     }
     assertThat(winner).as("the add that succeeded").isNotNegative();
@@ -228,8 +229,8 @@ public abstract class StoreContract extends FailureTests {
       try {
         assertThat(midway.await(WAIT_SECONDS, TimeUnit.SECONDS))
             .as("the add reached the middle of its data").isTrue();
-        assertFails("get while the add is halfway", () -> store().get(location, ByteRange.ALL).close(),
-            NotFoundException.class);
+        assertFails("get while the add is halfway",
+            () -> store().get(location, ByteRange.ALL).close(), NotFoundException.class);
         assertFails("size while the add is halfway", () -> store().size(location),
             NotFoundException.class);
       } finally {
@@ -256,9 +257,9 @@ public abstract class StoreContract extends FailureTests {
     List<Callable<AddResult>> adds = new ArrayList<>();
     for (int i = 0; i < inputs.size(); i++) {
       byte[] data = inputs.get(i);
-      AddRequest request =
-          AddRequest.of(ids.apply(i), SourceStream.of(data).pausingAt(data.length / 2, SourceStream.rendezvous(halfway)))
-              .withDeclaredSize(data.length);
+      SourceStream source =
+          SourceStream.of(data).pausingAt(data.length / 2, SourceStream.rendezvous(halfway));
+      AddRequest request = AddRequest.of(ids.apply(i), source).withDeclaredSize(data.length);
       adds.add(() -> store().add(request));
     }
     return runAll(adds);

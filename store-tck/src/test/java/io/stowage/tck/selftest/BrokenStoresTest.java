@@ -12,12 +12,11 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
@@ -29,25 +28,13 @@ import org.junit.platform.launcher.core.LauncherFactory;
  */
 class BrokenStoresTest {
 
-  static Stream<Arguments> defects() {
-    return Stream.of(
-        Arguments.of(Defect.KEEPS_DATA_OF_A_SIZE_MISMATCH, "aDeclaredSizeTheStreamDoesNotMatchIsRefusedAndNothingKept"),
-        Arguments.of(Defect.LEAVES_TEMP_FILE_ON_STREAM_FAILURE, "aStreamThatFailsMidwayIsADataStreamErrorAndNothingKept"),
-        Arguments.of(Defect.WRONG_MD5, "roundTripsBytesAndHashes"),
-        Arguments.of(Defect.IGNORES_RANGE_LENGTH, "readsARange"),
-        Arguments.of(Defect.RACY_DUPLICATE_CHECK, "concurrentAddsOfOneIdEndWithOneSuccess"),
-        Arguments.of(Defect.TRUSTS_LOCATION_PATHS, "hostileLocationsFindNothingAndHarmNothing"),
-        Arguments.of(Defect.IGNORES_SIZE_CAP, "dataPastTheSizeCapIsRefusedAndNothingKept"),
-        Arguments.of(Defect.MISREPORTS_STREAM_FAILURE, "aStreamThatFailsMidwayIsADataStreamErrorAndNothingKept"),
-        Arguments.of(Defect.WRITES_IN_PLACE, "nothingIsReadableWhileAnAddIsInFlight"));
-  }
-
   @ParameterizedTest(name = "{0}")
-  @MethodSource("defects")
-  void theContractCatches(Defect defect, String catchingTest) {
+  @EnumSource(Defect.class)
+  void theContractCatches(Defect defect) {
     Broken.defect = defect;
     Outcomes outcomes = run(Broken.class);
-    assertThat(outcomes.failed).as("contract tests failing on a store that " + defect).containsKey(catchingTest);
+    assertThat(outcomes.failed).as("contract tests failing on a store that " + defect)
+        .containsKey(defect.caughtBy);
   }
 
   @Test
@@ -65,8 +52,8 @@ class BrokenStoresTest {
     Outcomes outcomes = run(WithoutRangesOrDelete.class);
     assertThat(outcomes.failed).as("failures").isEmpty();
     assertThat(outcomes.skipped.keySet())
-        .contains("readsARange", "aRangeStartingPastTheEndIsInvalid", "deleteRemovesTheImageAndFreesItsId",
-            "imagesSurviveReopening")
+        .contains("readsARange", "aRangeStartingPastTheEndIsInvalid",
+            "deleteRemovesTheImageAndFreesItsId", "imagesSurviveReopening")
         .doesNotContain("roundTripsBytesAndHashes");
     assertThat(outcomes.skipped.get("readsARange")).contains("RANGED_READ");
   }
@@ -74,7 +61,8 @@ class BrokenStoresTest {
   private static Outcomes run(Class<?> contract) {
     Outcomes outcomes = new Outcomes();
     LauncherFactory.create().execute(
-        LauncherDiscoveryRequestBuilder.request().selectors(selectClass(contract)).build(), outcomes);
+        LauncherDiscoveryRequestBuilder.request().selectors(selectClass(contract)).build(),
+        outcomes);
     return outcomes;
   }
 
@@ -130,8 +118,8 @@ class BrokenStoresTest {
 
     private static String name(TestIdentifier test) {
       return test.getSource()
-          .filter(org.junit.platform.engine.support.descriptor.MethodSource.class::isInstance)
-          .map(source -> ((org.junit.platform.engine.support.descriptor.MethodSource) source).getMethodName())
+          .filter(MethodSource.class::isInstance)
+          .map(source -> ((MethodSource) source).getMethodName())
           .orElse(test.getDisplayName());
     }
   }

@@ -45,26 +45,32 @@ import java.util.UUID;
 final class SimpleFileStore implements Store {
   static final String SCHEME = "tckfile";
 
-  /** Ways to break this store on purpose. */
+  /** Ways to break this store on purpose, each with the contract test that must catch it. */
   enum Defect {
     /** Publishes the data before finding that it does not match the declared size. */
-    KEEPS_DATA_OF_A_SIZE_MISMATCH,
+    KEEPS_DATA_OF_A_SIZE_MISMATCH("aDeclaredSizeTheStreamDoesNotMatchIsRefusedAndNothingKept"),
     /** Leaves its temporary file behind when the stream fails. */
-    LEAVES_TEMP_FILE_ON_STREAM_FAILURE,
+    LEAVES_TEMP_FILE_ON_STREAM_FAILURE("aStreamThatFailsMidwayIsADataStreamErrorAndNothingKept"),
     /** Leaves the last buffer out of the md5. */
-    WRONG_MD5,
+    WRONG_MD5("roundTripsBytesAndHashes"),
     /** Reads from the offset to the end, whatever the range's length. */
-    IGNORES_RANGE_LENGTH,
+    IGNORES_RANGE_LENGTH("readsARange"),
     /** Checks for a duplicate only before reading, then replaces whatever got there meanwhile. */
-    RACY_DUPLICATE_CHECK,
+    RACY_DUPLICATE_CHECK("concurrentAddsOfOneIdEndWithOneSuccess"),
     /** Turns a location's path into a file name without checking it. */
-    TRUSTS_LOCATION_PATHS,
+    TRUSTS_LOCATION_PATHS("hostileLocationsFindNothingAndHarmNothing"),
     /** Never looks at the size cap. */
-    IGNORES_SIZE_CAP,
+    IGNORES_SIZE_CAP("dataPastTheSizeCapIsRefusedAndNothingKept"),
     /** Reports a stream failure as an I/O error of the store. */
-    MISREPORTS_STREAM_FAILURE,
+    MISREPORTS_STREAM_FAILURE("aStreamThatFailsMidwayIsADataStreamErrorAndNothingKept"),
     /** Writes straight into the image's file, readable before it is complete. */
-    WRITES_IN_PLACE
+    WRITES_IN_PLACE("nothingIsReadableWhileAnAddIsInFlight");
+
+    final String caughtBy;
+
+    Defect(String caughtBy) {
+      this.caughtBy = caughtBy;
+    }
   }
 
   private final String id;
@@ -116,7 +122,8 @@ final class SimpleFileStore implements Store {
         publish(request.imageId(), temp, target);
       }
       published = true;
-      return new AddResult(location(request.imageId()), written.size, written.md5, written.multihash);
+      return new AddResult(
+          location(request.imageId()), written.size, written.md5, written.multihash);
     } finally {
       if (!published && !(keepsTempOnFailure() && Files.exists(temp))) {
         deleteQuietly(temp);
@@ -284,7 +291,9 @@ final class SimpleFileStore implements Store {
     StringBuilder name = new StringBuilder("i-");
     for (byte b : imageId.getBytes(StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xff);
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_') {
+      boolean safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '-' || c == '_';
+      if (safe) {
         name.append(c);
       } else {
         name.append('%').append(HexFormat.of().toHexDigits(b));
@@ -293,7 +302,8 @@ final class SimpleFileStore implements Store {
     if (name.length() <= 200) {
       return name.toString();
     }
-    return "h-" + HexFormat.of().formatHex(digest("SHA-256").digest(imageId.getBytes(StandardCharsets.UTF_8)));
+    byte[] hash = digest("SHA-256").digest(imageId.getBytes(StandardCharsets.UTF_8));
+    return "h-" + HexFormat.of().formatHex(hash);
   }
 
   private static MessageDigest digest(String name) {
