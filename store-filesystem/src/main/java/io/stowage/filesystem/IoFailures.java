@@ -19,7 +19,9 @@ final class IoFailures {
   /** Whether the error means there is no room: ENOSPC, EDQUOT or EFBIG. */
   static boolean isFull(IOException e) {
     String m = reason(e);
-    return m.contains("no space left") || m.contains("quota exceeded") || m.contains("file too large");
+    return m.contains("no space left")
+        || m.contains("quota exceeded")
+        || m.contains("file too large");
   }
 
   /** Whether the error means writing is not allowed: EACCES, EPERM or EROFS. */

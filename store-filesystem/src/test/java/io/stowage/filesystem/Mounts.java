@@ -42,9 +42,14 @@ final class Mounts implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException, InterruptedException {
+  public void close() throws IOException {
     while (!mounted.isEmpty()) {
-      exec("umount", "-l", mounted.pop().toString());
+      try {
+        exec("umount", "-l", mounted.pop().toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while unmounting", e);
+      }
     }
   }
 
