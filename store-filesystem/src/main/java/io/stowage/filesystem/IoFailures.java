@@ -7,6 +7,7 @@ import io.stowage.api.WriteDeniedException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.util.Locale;
 
 /**
@@ -59,6 +60,9 @@ final class IoFailures {
     }
     if (e instanceof AccessDeniedException) {
       return "Permission denied";
+    }
+    if (e instanceof NoSuchFileException) {
+      return "No such file or directory";
     }
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
