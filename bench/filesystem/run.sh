@@ -34,6 +34,7 @@ if [ -n "${WRITE_BPS:-}" ]; then
   mkdir -p "$CG"
   echo "$DEV $WRITE_BPS" > "$CG/blkio.throttle.write_bps_device"
   echo $$ > "$CG/cgroup.procs"
+  trap 'echo $$ > /sys/fs/cgroup/blkio/cgroup.procs; rmdir "$CG"' EXIT
   echo "fsync writeback throttled to $WRITE_BPS bytes/s on $DEV" >&2
 fi
 
