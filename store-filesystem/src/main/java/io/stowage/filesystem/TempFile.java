@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,13 +26,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The writer holds an exclusive lock on the file while it lives. Leftovers are deleted at
  * store start only when no one holds that lock, so a store starting does not break another
- * process's add into a shared folder.
+ * process's add into a shared folder. Files this JVM is writing are skipped without being
+ * opened: closing any descriptor of a file drops the process's POSIX locks on it.
  */
 final class TempFile implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TempFile.class);
   private static final Pattern NAME = Pattern.compile("\\..*\\.[0-9a-f]{16}\\.tmp");
   private static final int ID_PREFIX_BYTES = 96;
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
 
   private final Path path;
   private final RandomAccessFile file;
@@ -46,8 +50,16 @@ final class TempFile implements AutoCloseable {
   static TempFile create(Path folder, String id) throws IOException {
     for (int attempt = 0; ; attempt++) {
       Path path = folder.resolve(name(id));
-      Files.createFile(path);
-      RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw");
+      LIVE.add(path);
+      RandomAccessFile file;
+      try {
+        Files.createFile(path);
+        file = new RandomAccessFile(path.toFile(), "rw");
+      } catch (IOException e) {
+        LIVE.remove(path);
+        Files.deleteIfExists(path);
+        throw e;
+      }
       try {
         FileLock lock = file.getChannel().lock();
         // A starting store may have deleted the file between its creation and the lock.
@@ -55,13 +67,16 @@ final class TempFile implements AutoCloseable {
           return new TempFile(path, file, lock);
         }
       } catch (OverlappingFileLockException raced) {
-        // Another store of this JVM is cleaning up and holds it; it will delete the file.
+        // A store of this JVM that reaches the folder by another path is cleaning up and
+        // holds it; it will delete the file.
       } catch (IOException | RuntimeException e) {
         file.close();
+        LIVE.remove(path);
         Files.deleteIfExists(path);
         throw e;
       }
       file.close();
+      LIVE.remove(path);
       if (attempt == 3) {
         throw new IOException("temporary files in " + folder + " keep being removed");
       }
@@ -89,7 +104,11 @@ final class TempFile implements AutoCloseable {
         lock.release();
       }
     } finally {
-      file.close();
+      try {
+        file.close();
+      } finally {
+        LIVE.remove(path);
+      }
     }
   }
 
@@ -127,6 +146,9 @@ final class TempFile implements AutoCloseable {
 
   // A shared lock needs only read access, which file_perm always leaves the owner.
   private static boolean removeIfAbandoned(Path p) {
+    if (LIVE.contains(p)) {
+      return false;
+    }
     try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
       FileLock held = ch.tryLock(0, Long.MAX_VALUE, true);
       if (held == null) {
