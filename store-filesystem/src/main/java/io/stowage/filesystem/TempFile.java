@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.FileLockInterruptionException;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -38,9 +40,9 @@ final class TempFile implements AutoCloseable {
 
   private final Path path;
   private final RandomAccessFile file;
-  private final FileLock lock;
+  private final Optional<FileLock> lock;
 
-  private TempFile(Path path, RandomAccessFile file, FileLock lock) {
+  private TempFile(Path path, RandomAccessFile file, Optional<FileLock> lock) {
     this.path = path;
     this.file = file;
     this.lock = lock;
@@ -61,7 +63,7 @@ final class TempFile implements AutoCloseable {
         throw e;
       }
       try {
-        FileLock lock = file.getChannel().lock();
+        Optional<FileLock> lock = lock(file, path);
         // A starting store may have deleted the file between its creation and the lock.
         if (Files.exists(path)) {
           return new TempFile(path, file, lock);
@@ -83,6 +85,19 @@ final class TempFile implements AutoCloseable {
     }
   }
 
+  // Without lock support (an NFS mount with nolock) the file is written unlocked; starting
+  // stores then leave it alone, since they cannot tell whether it is abandoned.
+  private static Optional<FileLock> lock(RandomAccessFile file, Path path) throws IOException {
+    try {
+      return Optional.of(file.getChannel().lock());
+    } catch (FileLockInterruptionException e) {
+      throw e;
+    } catch (IOException e) {
+      LOG.warn("cannot lock {}, writing it unlocked: {}", path, IoFailures.describe(e));
+      return Optional.empty();
+    }
+  }
+
   Path path() {
     return path;
   }
@@ -100,8 +115,8 @@ final class TempFile implements AutoCloseable {
   @Override
   public void close() throws IOException {
     try {
-      if (lock.isValid()) {
-        lock.release();
+      if (lock.isPresent() && lock.get().isValid()) {
+        lock.get().release();
       }
     } finally {
       try {
