@@ -9,6 +9,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
@@ -129,15 +130,16 @@ final class TempFile implements AutoCloseable {
 
   /** Closes and deletes the file, logging rather than throwing if that fails. */
   void discard() {
-    try {
-      close();
-    } catch (IOException e) {
-      LOG.debug("closing {} failed", path, e);
-    }
+    // Deleted while still locked, so no starting store ever sees it unclaimed.
     try {
       Files.deleteIfExists(path);
     } catch (IOException e) {
       LOG.warn("could not remove the temporary file {}: {}", path, IoFailures.describe(e));
+    }
+    try {
+      close();
+    } catch (IOException e) {
+      LOG.debug("closing {} failed", path, e);
     }
   }
 
@@ -172,7 +174,7 @@ final class TempFile implements AutoCloseable {
       Files.delete(p);
       LOG.info("removed {}, left by an interrupted add", p);
       return true;
-    } catch (OverlappingFileLockException busy) {
+    } catch (OverlappingFileLockException | NoSuchFileException gone) {
       return false;
     } catch (IOException e) {
       LOG.warn("could not remove the leftover temporary file {}: {}", p, IoFailures.describe(e));
