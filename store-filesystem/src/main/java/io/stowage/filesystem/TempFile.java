@@ -128,7 +128,7 @@ final class TempFile implements AutoCloseable {
     }
   }
 
-  /** Closes and deletes the file, logging rather than throwing if that fails. */
+  /** Deletes and closes the file, logging rather than throwing if that fails. */
   void discard() {
     // Deleted while still locked, so no starting store ever sees it unclaimed.
     try {
