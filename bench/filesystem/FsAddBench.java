@@ -13,7 +13,7 @@ import java.nio.file.Path;
 /**
  * One timed add of INPUT into a filesystem store on DATADIR, md5 + sha512, after a short
  * warm-up add (not timed) so the JIT has compiled the copy loop. Prints
- * {@code seconds size md5 sha512}.
+ * {@code seconds size md5 sha512 cpu-seconds}.
  *
  * <p>Usage: {@code java -cp ... FsAddBench.java INPUT DATADIR durable|nondurable}
  */
@@ -52,6 +52,10 @@ public final class FsAddBench {
       }
       long size = Files.size(input);
       try (InputStream in = new FileInputStream(input.toFile())) {
+        com.sun.management.OperatingSystemMXBean os =
+            (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpuStart = os.getProcessCpuTime();
         long start = System.nanoTime();
         AddResult r =
             store.add(
@@ -59,7 +63,9 @@ public final class FsAddBench {
                     .withDeclaredSize(size)
                     .withHashAlgorithm(HashAlgorithm.SHA512));
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("%.3f %d %s %s%n", seconds, r.size(), r.md5(), r.multihash().value());
+        double cpu = (os.getProcessCpuTime() - cpuStart) / 1e9;
+        System.out.printf(
+            "%.3f %d %s %s %.3f%n", seconds, r.size(), r.md5(), r.multihash().value(), cpu);
       }
     }
   }

@@ -6,7 +6,8 @@
 #   stowage                      Stowage's filesystem store, durable: false
 #   stowage-durable              Stowage's filesystem store, durable: true
 # Variants alternate within each round; every run starts after `sync` with the input cached.
-# Usage: bench/filesystem/run.sh [rounds]     (WORK=/var/tmp/... to choose the disk)
+# Usage: bench/filesystem/run.sh [rounds]     (WORK=/var/tmp/... to choose the disk;
+#        WRITE_BPS=524288000 to throttle fsync writeback, see below)
 set -euo pipefail
 ROUNDS=${1:-5}
 WORK=${WORK:-/var/tmp/stowage-fs-bench}
@@ -22,6 +23,20 @@ cp -r "$ROOT/store-api/target/classes/." "$ROOT/store-filesystem/target/classes/
 CP="$WORK/classes"
 CP="$CP:$M2/org/pf4j/pf4j/3.13.0/pf4j-3.13.0.jar:$M2/org/slf4j/slf4j-api/2.0.16/slf4j-api-2.0.16.jar:$M2/org/slf4j/slf4j-nop/2.0.16/slf4j-nop-2.0.16.jar"
 javac -nowarn -d "$WORK/classes" -cp "$CP" "$HERE/FsAddBench.java"
+
+# WRITE_BPS=bytes/s (root, cgroup v1 blkio) throttles writeback that the benchmarked processes
+# issue themselves (fsync), to see how the variants fare on a slower disk than this one.
+if [ -n "${WRITE_BPS:-}" ]; then
+  CG=/sys/fs/cgroup/blkio/stowage-fs-bench
+  SRC=$(df --output=source "$WORK" | tail -1)
+  PARENT=$(lsblk -no PKNAME "$SRC" | head -1)
+  DEV=$(lsblk -dno MAJ:MIN "${PARENT:+/dev/}${PARENT:-$SRC}" | tr -d ' ')
+  mkdir -p "$CG"
+  echo "$DEV $WRITE_BPS" > "$CG/blkio.throttle.write_bps_device"
+  echo $$ > "$CG/cgroup.procs"
+  trap 'echo $$ > /sys/fs/cgroup/blkio/cgroup.procs; rmdir "$CG"' EXIT
+  echo "fsync writeback throttled to $WRITE_BPS bytes/s on $DEV" >&2
+fi
 
 INPUT="$WORK/input.bin"
 if [ ! -f "$INPUT" ] || [ "$(stat -c %s "$INPUT")" != 1073741824 ]; then
@@ -75,17 +90,19 @@ rm -rf "$WORK/out"
 
 $PY - "$RESULTS" <<'PY'
 import statistics, sys
-runs = {}
+runs, cpu = {}, {}
 digests = set()
 for line in open(sys.argv[1]):
     parts = line.split()
     runs.setdefault(parts[1], []).append(float(parts[2]))
-    if len(parts) >= 6:
+    if len(parts) >= 7:
         digests.add((parts[4], parts[5]))
+        cpu.setdefault(parts[1], []).append(float(parts[6]))
 assert len(digests) == 1, "the stores disagree on the digests: %s" % digests
 med = {k: statistics.median(v) for k, v in runs.items()}
 for k, v in runs.items():
-    print("%-16s median %6.2f s  (%s)" % (k, med[k], " ".join("%.2f" % x for x in v)))
+    c = " cpu %5.2f s" % statistics.median(cpu[k]) if k in cpu else " " * 12
+    print("%-16s median %5.2f s%s  (%s)" % (k, med[k], c, " ".join("%.2f" % x for x in v)))
 print("stowage vs glance (durability off):        %.2fx" % (med["glance"] / med["stowage"]))
 print("stowage-durable vs glance-fsync:           %.2fx" % (med["glance-fsync"] / med["stowage-durable"]))
 print("stowage-durable vs glance (no fsync):      %.2fx" % (med["glance"] / med["stowage-durable"]))

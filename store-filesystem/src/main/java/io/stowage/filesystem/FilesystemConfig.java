@@ -69,7 +69,8 @@ public record FilesystemConfig(
   }
 
   public FilesystemConfig withThinProvisioning(boolean thin) {
-    return new FilesystemConfig(datadir, datadirs, metadataFile, filePerm, chunkSize, thin, durable);
+    return new FilesystemConfig(
+        datadir, datadirs, metadataFile, filePerm, chunkSize, thin, durable);
   }
 
   public FilesystemConfig withDurable(boolean flush) {

@@ -103,6 +103,7 @@ final class FilesystemStore implements Store {
     if (Files.exists(path) && !Files.isDirectory(path)) {
       throw new BadStoreConfigurationException(dir.key(), path + " is not a folder");
     }
+    boolean created = !Files.exists(path);
     try {
       // createDirectories tolerates a concurrent creator.
       Files.createDirectories(path);
@@ -112,6 +113,14 @@ final class FilesystemStore implements Store {
       }
       throw new BadStoreConfigurationException(
           dir.key(), "data folder " + path + " cannot be created: " + IoFailures.describe(e), e);
+    }
+    if (created && settings.durable()) {
+      try {
+        fsyncFolder(path.getParent());
+      } catch (IOException e) {
+        LOG.warn("cannot flush {} after creating {}: {}", path.getParent(), path,
+            IoFailures.describe(e));
+      }
     }
     // A real write, not access(2): it sees read-only mounts and reports the errno. A full
     // disk is not a reason to refuse writes for good; each add reports it while it lasts.

@@ -7,6 +7,7 @@ import io.stowage.api.WriteDeniedException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.util.Locale;
 
 /**
@@ -19,7 +20,9 @@ final class IoFailures {
   /** Whether the error means there is no room: ENOSPC, EDQUOT or EFBIG. */
   static boolean isFull(IOException e) {
     String m = reason(e);
-    return m.contains("no space left") || m.contains("quota exceeded") || m.contains("file too large");
+    return m.contains("no space left")
+        || m.contains("quota exceeded")
+        || m.contains("file too large");
   }
 
   /** Whether the error means writing is not allowed: EACCES, EPERM or EROFS. */
@@ -57,6 +60,9 @@ final class IoFailures {
     }
     if (e instanceof AccessDeniedException) {
       return "Permission denied";
+    }
+    if (e instanceof NoSuchFileException) {
+      return "No such file or directory";
     }
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }

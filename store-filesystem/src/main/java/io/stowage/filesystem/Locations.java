@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -34,7 +35,7 @@ final class Locations {
    * @throws BadLocationException the URI is not a file in one of the store's folders
    */
   Path fileOf(URI uri) {
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!SCHEMES.contains(scheme)) {
       throw bad(uri, "its scheme is not file or filesystem");
     }

@@ -33,10 +33,11 @@ record Settings(
    */
   static Settings from(FilesystemConfig config, StoreContext context) {
     List<Datadir> dirs = datadirs(config, context);
-    Optional<MountMetadata> metadata =
-        config.metadataFile().isBlank()
-            ? Optional.empty()
-            : Optional.of(MountMetadata.read(resolve(context, config.metadataFile(), "metadata_file"), context));
+    Optional<MountMetadata> metadata = Optional.empty();
+    if (!config.metadataFile().isBlank()) {
+      Path file = resolve(context, config.metadataFile(), "metadata_file");
+      metadata = Optional.of(MountMetadata.read(file, context));
+    }
     FilePerm perm = FilePerm.parse(config.filePerm());
     long chunk = config.chunkSize().bytes();
     if (chunk < MIN_CHUNK || chunk > MAX_CHUNK) {
@@ -60,7 +61,8 @@ record Settings(
           "", "no data folder: give datadir or datadirs");
     }
     if (one) {
-      return List.of(new Datadir(resolve(context, config.datadir().strip(), "datadir"), 0, "datadir"));
+      Path path = resolve(context, config.datadir().strip(), "datadir");
+      return List.of(new Datadir(path, 0, "datadir"));
     }
     List<Datadir> dirs = new ArrayList<>();
     Map<Path, String> seen = new HashMap<>();
@@ -111,7 +113,8 @@ record Settings(
     try {
       return context.resolve(path);
     } catch (InvalidPathException e) {
-      throw new BadStoreConfigurationException(key, "\"" + path + "\" is not a usable path: " + e.getReason());
+      throw new BadStoreConfigurationException(
+          key, "\"" + path + "\" is not a usable path: " + e.getReason());
     }
   }
 }

@@ -4,14 +4,19 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.FileLockInterruptionException;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,19 +29,21 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The writer holds an exclusive lock on the file while it lives. Leftovers are deleted at
  * store start only when no one holds that lock, so a store starting does not break another
- * process's add into a shared folder.
+ * process's add into a shared folder. Files this JVM is writing are skipped without being
+ * opened: closing any descriptor of a file drops the process's POSIX locks on it.
  */
 final class TempFile implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TempFile.class);
   private static final Pattern NAME = Pattern.compile("\\..*\\.[0-9a-f]{16}\\.tmp");
   private static final int ID_PREFIX_BYTES = 96;
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
 
   private final Path path;
   private final RandomAccessFile file;
-  private final FileLock lock;
+  private final Optional<FileLock> lock;
 
-  private TempFile(Path path, RandomAccessFile file, FileLock lock) {
+  private TempFile(Path path, RandomAccessFile file, Optional<FileLock> lock) {
     this.path = path;
     this.file = file;
     this.lock = lock;
@@ -46,25 +53,49 @@ final class TempFile implements AutoCloseable {
   static TempFile create(Path folder, String id) throws IOException {
     for (int attempt = 0; ; attempt++) {
       Path path = folder.resolve(name(id));
-      Files.createFile(path);
-      RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw");
+      LIVE.add(path);
+      RandomAccessFile file;
       try {
-        FileLock lock = file.getChannel().lock();
+        Files.createFile(path);
+        file = new RandomAccessFile(path.toFile(), "rw");
+      } catch (IOException e) {
+        LIVE.remove(path);
+        Files.deleteIfExists(path);
+        throw e;
+      }
+      try {
+        Optional<FileLock> lock = lock(file, path);
         // A starting store may have deleted the file between its creation and the lock.
         if (Files.exists(path)) {
           return new TempFile(path, file, lock);
         }
       } catch (OverlappingFileLockException raced) {
-        // Another store of this JVM is cleaning up and holds it; it will delete the file.
+        // A store of this JVM that reaches the folder by another path is cleaning up and
+        // holds it; it will delete the file.
       } catch (IOException | RuntimeException e) {
         file.close();
+        LIVE.remove(path);
         Files.deleteIfExists(path);
         throw e;
       }
       file.close();
+      LIVE.remove(path);
       if (attempt == 3) {
         throw new IOException("temporary files in " + folder + " keep being removed");
       }
+    }
+  }
+
+  // Without lock support (an NFS mount with nolock) the file is written unlocked; starting
+  // stores then leave it alone, since they cannot tell whether it is abandoned.
+  private static Optional<FileLock> lock(RandomAccessFile file, Path path) throws IOException {
+    try {
+      return Optional.of(file.getChannel().lock());
+    } catch (FileLockInterruptionException e) {
+      throw e;
+    } catch (IOException e) {
+      LOG.warn("cannot lock {}, writing it unlocked: {}", path, IoFailures.describe(e));
+      return Optional.empty();
     }
   }
 
@@ -85,25 +116,30 @@ final class TempFile implements AutoCloseable {
   @Override
   public void close() throws IOException {
     try {
-      if (lock.isValid()) {
-        lock.release();
+      if (lock.isPresent() && lock.get().isValid()) {
+        lock.get().release();
       }
     } finally {
-      file.close();
+      try {
+        file.close();
+      } finally {
+        LIVE.remove(path);
+      }
     }
   }
 
-  /** Closes and deletes the file, logging rather than throwing if that fails. */
+  /** Deletes and closes the file, logging rather than throwing if that fails. */
   void discard() {
-    try {
-      close();
-    } catch (IOException e) {
-      LOG.debug("closing {} failed", path, e);
-    }
+    // Deleted while still locked, so no starting store ever sees it unclaimed.
     try {
       Files.deleteIfExists(path);
     } catch (IOException e) {
       LOG.warn("could not remove the temporary file {}: {}", path, IoFailures.describe(e));
+    }
+    try {
+      close();
+    } catch (IOException e) {
+      LOG.debug("closing {} failed", path, e);
     }
   }
 
@@ -127,6 +163,9 @@ final class TempFile implements AutoCloseable {
 
   // A shared lock needs only read access, which file_perm always leaves the owner.
   private static boolean removeIfAbandoned(Path p) {
+    if (LIVE.contains(p)) {
+      return false;
+    }
     try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
       FileLock held = ch.tryLock(0, Long.MAX_VALUE, true);
       if (held == null) {
@@ -135,7 +174,7 @@ final class TempFile implements AutoCloseable {
       Files.delete(p);
       LOG.info("removed {}, left by an interrupted add", p);
       return true;
-    } catch (OverlappingFileLockException busy) {
+    } catch (OverlappingFileLockException | NoSuchFileException gone) {
       return false;
     } catch (IOException e) {
       LOG.warn("could not remove the leftover temporary file {}: {}", p, IoFailures.describe(e));

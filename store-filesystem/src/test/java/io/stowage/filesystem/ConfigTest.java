@@ -173,11 +173,9 @@ class ConfigTest {
 
   @Test
   void missingFoldersAreCreated() throws IOException {
-    try (var store =
-        TestStores.open(FilesystemConfig.ofDatadirs(List.of("x/y/z:1", "w:2")), tmp)) {
-      assertThat(tmp.resolve("x/y/z")).isDirectory();
-      assertThat(tmp.resolve("w")).isDirectory();
-    }
+    TestStores.open(FilesystemConfig.ofDatadirs(List.of("x/y/z:1", "w:2")), tmp).close();
+    assertThat(tmp.resolve("x/y/z")).isDirectory();
+    assertThat(tmp.resolve("w")).isDirectory();
     // A second start over existing folders (another creator got there first) is fine.
     try (var store = TestStores.open(FilesystemConfig.ofDatadirs(List.of("x/y/z:1")), tmp)) {
       assertThat(store.id()).isEqualTo("fs");

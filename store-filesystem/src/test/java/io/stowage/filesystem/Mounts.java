@@ -28,6 +28,14 @@ final class Mounts implements AutoCloseable {
     return dir;
   }
 
+  /** Mounts the file system image {@code image} on {@code dir} through a loop device. */
+  Path loop(Path image, Path dir) throws IOException, InterruptedException {
+    Files.createDirectories(dir);
+    run("mount", "-o", "loop", image.toString(), dir.toString());
+    mounted.push(dir);
+    return dir;
+  }
+
   /** Makes {@code target} a bind mount of {@code source}. */
   Path bind(Path source, Path target) throws IOException, InterruptedException {
     Files.createDirectories(target);
@@ -42,16 +50,24 @@ final class Mounts implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException, InterruptedException {
+  public void close() throws IOException {
     while (!mounted.isEmpty()) {
-      exec("umount", "-l", mounted.pop().toString());
+      try {
+        exec("umount", "-l", mounted.pop().toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while unmounting", e);
+      }
     }
   }
 
   private static void run(String... command) throws IOException, InterruptedException {
     List<String> out = new ArrayList<>();
     int rc = exec(out, command);
-    assumeTrue(rc == 0, () -> "needs root to mount (" + String.join(" ", command) + ": " + out + ")");
+    assumeTrue(
+        rc == 0,
+        () -> "cannot mount here (needs root and kernel support): " + String.join(" ", command)
+            + ": " + out);
   }
 
   private static int exec(String... command) throws IOException, InterruptedException {

@@ -1,0 +1,49 @@
+package io.stowage.filesystem;
+
+import static io.stowage.filesystem.TestStores.entries;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stowage.api.AddResult;
+import io.stowage.api.ByteRange;
+import io.stowage.api.DuplicateException;
+import io.stowage.api.Store;
+import java.io.RandomAccessFile;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** On a file system without hard links (vfat) the commit falls back to a checked rename. */
+class NoHardLinksTest {
+  @TempDir Path tmp;
+  private final Mounts mounts = new Mounts();
+
+  @AfterEach
+  void unmount() throws Exception {
+    mounts.close();
+  }
+
+  @Test
+  void addsCommitByRenameAndStillRefuseDuplicates() throws Exception {
+    ChildJvm.assumeTool("mkfs.vfat", "(dosfstools) to make a file system without hard links");
+    Path image = tmp.resolve("vfat.img");
+    try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
+      f.setLength(16 << 20);
+    }
+    Process mkfs = new ProcessBuilder("mkfs.vfat", image.toString()).redirectErrorStream(true).start();
+    mkfs.getInputStream().readAllBytes();
+    assertThat(mkfs.waitFor()).isZero();
+    Path dir = mounts.loop(image, tmp.resolve("vfat"));
+
+    byte[] data = TestStores.random(3 << 20, 1);
+    try (Store store = TestStores.open(dir)) {
+      AddResult r = TestStores.add(store, "img", data);
+      assertThat(TestStores.read(store, r.location(), ByteRange.ALL)).isEqualTo(data);
+      assertThatThrownBy(() -> TestStores.add(store, "img", new byte[] {1}))
+          .isInstanceOf(DuplicateException.class);
+      assertThat(TestStores.read(store, r.location(), ByteRange.ALL)).isEqualTo(data);
+      assertThat(entries(dir)).containsExactly("img");
+    }
+  }
+}
