@@ -4,6 +4,7 @@ import io.stowage.api.InvalidImageDataException;
 import io.stowage.api.NotFoundException;
 import io.stowage.api.StoreIOException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
@@ -106,5 +107,11 @@ final class VhdxDisks {
 
   static boolean isFile(Path p) {
     return Files.isRegularFile(p);
+  }
+
+  /** Whether the buffer's remaining bytes start with {@code magic}; the buffer is not consumed. */
+  static boolean startsWith(ByteBuffer bytes, byte[] magic) {
+    return bytes.remaining() >= magic.length
+        && bytes.slice(bytes.position(), magic.length).equals(ByteBuffer.wrap(magic));
   }
 }

@@ -35,15 +35,7 @@ public final class VhdxFormat implements DiskFormat {
 
   @Override
   public boolean probe(ByteBuffer head) {
-    if (head.remaining() < MAGIC.length) {
-      return false;
-    }
-    for (int i = 0; i < MAGIC.length; i++) {
-      if (head.get(head.position() + i) != MAGIC[i]) {
-        return false;
-      }
-    }
-    return true;
+    return VhdxDisks.startsWith(head, MAGIC);
   }
 
   @Override
