@@ -95,4 +95,15 @@ class DistributionTest {
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split(" ")[0];
   }
+
+  @Test
+  void putReportsProgressOnStderrWhenAsked() throws IOException {
+    byte[] data = new byte[5 * 1024 * 1024];
+    new Random(5).nextBytes(data);
+    Path in = Files.write(home.resolve("progress.bin"), data);
+    CliRun put = CliRun.run(config, "put", in.toString(), "--progress");
+    assertThat(put.exitCode()).as(put.stderr()).isZero();
+    assertThat(put.stderr()).startsWith("\rstored ").endsWith("\rstored 5242880 of 5242880 bytes (100%)\n");
+    assertThat(put.stderr().chars().filter(c -> c == '\n').count()).isEqualTo(1);
+  }
 }

@@ -45,6 +45,9 @@ final class PutCommand implements Callable<Integer> {
       description = "The size the data must have (default: the file's size; unknown for -).")
   Long declaredSize;
 
+  @Option(names = "--progress", description = "Report bytes stored so far on stderr while adding.")
+  boolean progress;
+
   @Option(names = "--allow-unsafe",
       description = "Store images that fail the safety checks (differencing disks, corruption).")
   boolean allowUnsafe;
@@ -70,16 +73,22 @@ final class PutCommand implements Callable<Integer> {
       if (size != null) {
         request = request.withDeclaredSize(size);
       }
+      ProgressLine progressLine = new ProgressLine(root.console.err());
+      if (progress) {
+        request = request.withProgress(progressLine);
+      }
       AddResult result;
       try {
         result = store.add(request);
       } catch (StoreException e) {
+        progressLine.end();
         if (data.refusal().isPresent()) {
           throw new InvalidImageDataException(data.refusal().get()
               + "; nothing was stored (--allow-unsafe stores it anyway)", e);
         }
         throw e;
       }
+      progressLine.end();
       print(root.console.out(), store.id(), result, data.result().orElseThrow(
           () -> new IllegalStateException("store " + store.id() + " did not read the image to its end")));
       return Cli.OK;
