@@ -29,6 +29,14 @@ import java.util.Properties;
  * <p>Boot from one thread; afterwards the stores may be used from any thread.
  */
 public final class Host implements AutoCloseable {
+  static {
+    // No generated classes: Guice then defines nothing in plugins' class loaders, and on JDK 23+
+    // it no longer reaches for sun.misc.Unsafe (which prints warnings on every command).
+    if (System.getProperty("guice_bytecode_gen_option") == null) {
+      System.setProperty("guice_bytecode_gen_option", "DISABLED");
+    }
+  }
+
   private final HostConfig config;
   private final PluginHost plugins;
   private final Stores stores;
