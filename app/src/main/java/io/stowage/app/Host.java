@@ -10,6 +10,7 @@ import io.stowage.api.Store;
 import io.stowage.api.StoreProvider;
 import io.stowage.app.config.ConfigLoader;
 import io.stowage.app.config.HostConfig;
+import io.stowage.app.disk.DiskFormats;
 import io.stowage.app.plugin.Contribution;
 import io.stowage.app.plugin.PluginHost;
 import io.stowage.app.store.ConfiguredStore;
@@ -100,8 +101,8 @@ public final class Host implements AutoCloseable {
   }
 
   /** The disk formats the started plugins contribute. */
-  public List<Contribution<DiskFormat>> diskFormats() {
-    return plugins.contributions(DiskFormat.class);
+  public DiskFormats diskFormats() {
+    return new DiskFormats(plugins.contributions(DiskFormat.class));
   }
 
   /** The injector with the host's bindings and the working stores by id. */

@@ -85,10 +85,11 @@ final class DiskCommand implements Runnable {
           blockSize == null ? OptionalLong.empty() : OptionalLong.of(size(blockSize, "--block-size")),
           logicalSector, fixed, Optional.ofNullable(parent), extra);
       try (Host host = disk.root.boot(options.config)) {
-        Contribution<DiskFormat> f = new DiskFormats(host.diskFormats()).named(format);
+        DiskFormats formats = host.diskFormats();
+        Contribution<DiskFormat> f = formats.named(format);
         f.run(() -> f.extension().create(file, spec));
         if (options.json) {
-          Json.print(disk.root.console.out(), InspectCommand.json(new DiskFormats(host.diskFormats()).inspect(file)));
+          Json.print(disk.root.console.out(), InspectCommand.json(formats.inspect(file)));
         }
         return Cli.OK;
       }
@@ -115,12 +116,11 @@ final class DiskCommand implements Runnable {
         throw new UsageException("--to: only raw is supported");
       }
       try (Host host = disk.root.boot(options.config)) {
-        DiskFormats formats = new DiskFormats(host.diskFormats());
-        Optional<Contribution<DiskFormat>> format = formats.detect(in);
+        Optional<Contribution<DiskFormat>> format = host.diskFormats().detect(in);
         long size = RawConverter.convert(format, in, out);
         if (options.json) {
           Map<String, Object> json = new LinkedHashMap<>();
-          json.put("format", format.map(f -> f.call(() -> f.extension().name())).orElse(DiskFormats.RAW));
+          json.put("format", format.map(DiskFormats::nameOf).orElse(DiskFormats.RAW));
           json.put("output", out.toAbsolutePath().toString());
           json.put("size", size);
           Json.print(disk.root.console.out(), json);
@@ -177,7 +177,7 @@ final class DiskCommand implements Runnable {
   }
 
   static Contribution<DiskFormat> detected(Host host, Path file) {
-    return new DiskFormats(host.diskFormats()).detect(file)
+    return host.diskFormats().detect(file)
         .orElseThrow(() -> new InvalidRequestException(file + " is not in a format any plugin handles"));
   }
 }

@@ -49,7 +49,7 @@ final class GetCommand implements Callable<Integer> {
     ByteRange range = new ByteRange(offset, length == null ? OptionalLong.empty() : OptionalLong.of(length));
     Location location = where.parse();
     try (Host host = root.boot(options.config)) {
-      Store store = Stores.requireCapability(where.route(host, location), Capability.READ, "read images");
+      Store store = Stores.requireCapability(host.stores().route(location), Capability.READ, "read images");
       if (!range.isAll()) {
         Stores.requireCapability(store, Capability.RANGED_READ, "read ranges");
       }

@@ -3,7 +3,6 @@ package io.stowage.app.cli;
 import io.stowage.api.DiskInfo;
 import io.stowage.api.SafetyFinding;
 import io.stowage.app.Host;
-import io.stowage.app.disk.DiskFormats;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +27,7 @@ final class InspectCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (Host host = root.boot(options.config)) {
-      DiskInfo info = new DiskFormats(host.diskFormats()).inspect(file);
+      DiskInfo info = host.diskFormats().inspect(file);
       print(root.console.out(), info, options.json);
       return Cli.OK;
     }

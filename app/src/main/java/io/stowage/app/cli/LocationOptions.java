@@ -1,8 +1,6 @@
 package io.stowage.app.cli;
 
 import io.stowage.api.Location;
-import io.stowage.api.Store;
-import io.stowage.app.Host;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Option;
@@ -20,9 +18,5 @@ final class LocationOptions {
   Location parse() {
     Location parsed = Location.parse(location);
     return storeId == null ? parsed : new Location(parsed.uri(), Optional.of(storeId), Map.of());
-  }
-
-  Store route(Host host, Location parsed) {
-    return host.stores().route(parsed);
   }
 }

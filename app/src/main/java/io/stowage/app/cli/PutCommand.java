@@ -7,7 +7,6 @@ import io.stowage.api.DiskInfo;
 import io.stowage.api.ImageIds;
 import io.stowage.api.InvalidImageDataException;
 import io.stowage.api.StoreException;
-import io.stowage.app.disk.DiskFormats;
 import io.stowage.app.disk.InspectingInputStream;
 import io.stowage.api.InvalidRequestException;
 import io.stowage.api.Store;
@@ -65,7 +64,7 @@ final class PutCommand implements Callable<Integer> {
       Store store = storeId == null ? host.stores().forWriting() : host.stores().byId(storeId);
       Stores.requireCapability(store, Capability.WRITE, "store images");
       InspectingInputStream data =
-          new InspectingInputStream(source, new DiskFormats(host.diskFormats()), allowUnsafe);
+          new InspectingInputStream(source, host.diskFormats(), allowUnsafe);
       AddRequest request = AddRequest.of(id, data)
           .withHashAlgorithm(host.config().hashAlgorithm())
           .withSizeCap(host.config().imageSizeCap().bytes());

@@ -21,7 +21,7 @@ final class RmCommand implements Callable<Integer> {
   public Integer call() {
     Location location = where.parse();
     try (Host host = root.boot(options.config)) {
-      Stores.requireCapability(where.route(host, location), Capability.DELETE, "delete images")
+      Stores.requireCapability(host.stores().route(location), Capability.DELETE, "delete images")
           .delete(location);
       if (options.json) {
         Map<String, Object> json = new LinkedHashMap<>();

@@ -33,10 +33,15 @@ public final class DiskFormats {
     this.formats = List.copyOf(formats);
   }
 
+  /** The name of a contributed format. */
+  public static String nameOf(Contribution<DiskFormat> format) {
+    return format.call(() -> format.extension().name());
+  }
+
   /** The format called {@code name}. @throws InvalidRequestException if none is */
   public Contribution<DiskFormat> named(String name) {
     for (Contribution<DiskFormat> f : formats) {
-      if (f.call(() -> f.extension().name()).equals(name)) {
+      if (nameOf(f).equals(name)) {
         return f;
       }
     }
@@ -46,7 +51,7 @@ public final class DiskFormats {
 
   /** Names of every available format. */
   public List<String> names() {
-    return formats.stream().map(f -> f.call(() -> f.extension().name())).toList();
+    return formats.stream().map(DiskFormats::nameOf).toList();
   }
 
   /** The most leading bytes any format needs to recognise an image. */
@@ -103,7 +108,7 @@ public final class DiskFormats {
    * finding rather than thrown, so that a caller sees every finding in one place.
    */
   public DiskInfo inspect(Path file) {
-    try (SeekableByteChannel channel = Files.newByteChannel(file)) {
+    return withChannel(file, channel -> {
       List<Contribution<DiskFormat>> matches = matches(channel);
       if (matches.isEmpty()) {
         return new DiskInfo(RAW, channel.size(), Map.of(), List.of());
@@ -112,28 +117,33 @@ public final class DiskFormats {
         return ambiguous(matches);
       }
       Contribution<DiskFormat> format = matches.get(0);
-      String name = format.call(() -> format.extension().name());
       try {
         channel.position(0);
         return format.call(() -> format.extension().inspect(channel));
       } catch (InvalidImageDataException e) {
-        return corrupt(name, e.getMessage());
+        return corrupt(nameOf(format), e.getMessage());
       }
-    } catch (NoSuchFileException e) {
-      throw new InvalidRequestException(file + " does not exist");
-    } catch (IOException e) {
-      throw new StoreIOException("cannot read " + file + ": " + e.getMessage(), e);
-    }
+    });
   }
 
   /** Which format of {@code file} {@link #inspect} would use, if any. */
   public Optional<Contribution<DiskFormat>> detect(Path file) {
-    try (SeekableByteChannel channel = Files.newByteChannel(file)) {
+    return withChannel(file, channel -> {
       List<Contribution<DiskFormat>> matches = matches(channel);
       if (matches.size() > 1) {
         throw new InvalidImageDataException(ambiguous(matches).safety().get(0).message());
       }
       return matches.stream().findFirst();
+    });
+  }
+
+  private interface ChannelBody<R> {
+    R apply(SeekableByteChannel channel) throws IOException;
+  }
+
+  private static <R> R withChannel(Path file, ChannelBody<R> body) {
+    try (SeekableByteChannel channel = Files.newByteChannel(file)) {
+      return body.apply(channel);
     } catch (NoSuchFileException e) {
       throw new InvalidRequestException(file + " does not exist");
     } catch (IOException e) {
@@ -166,7 +176,7 @@ public final class DiskFormats {
   }
 
   DiskInfo ambiguous(List<Contribution<DiskFormat>> matches) {
-    String names = String.join(" and ", matches.stream().map(f -> f.call(() -> f.extension().name())).toList());
+    String names = String.join(" and ", matches.stream().map(DiskFormats::nameOf).toList());
     return new DiskInfo("unknown", -1, Map.of(),
         List.of(new SafetyFinding("format_ambiguous", "the image looks like " + names)));
   }

@@ -166,7 +166,7 @@ public final class InspectingInputStream extends FilterInputStream {
       return new DiskInfo(DiskFormats.RAW, total, Map.of(), List.of());
     }
     Contribution<DiskFormat> format = chosen.get(0);
-    String name = format.call(() -> format.extension().name());
+    String name = DiskFormats.nameOf(format);
     if (broken.containsKey(format)) {
       return DiskFormats.corrupt(name, broken.get(format));
     }
