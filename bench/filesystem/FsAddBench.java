@@ -1,8 +1,3 @@
-import io.stowage.api.AddRequest;
-import io.stowage.api.AddResult;
-import io.stowage.api.HashAlgorithm;
-import io.stowage.api.Store;
-import io.stowage.api.StoreContext;
 import io.stowage.filesystem.FilesystemConfig;
 import io.stowage.filesystem.FilesystemStoreProvider;
 import java.io.FileInputStream;
@@ -45,7 +40,7 @@ public final class FsAddBench {
     boolean durable = args[2].equals("durable");
     FilesystemConfig config = FilesystemConfig.ofDatadir(datadir.toString()).withDurable(durable);
     try (Store store =
-        new FilesystemStoreProvider().create("bench", config, new StoreContext("bench", datadir))) {
+        new FilesystemStoreProvider().create("bench", config, new InstanceContext("bench", datadir))) {
       try (InputStream in = new FileInputStream(input.toFile())) {
         AddResult warm = store.add(AddRequest.of("warm-up", limited(in, 128L << 20)));
         store.delete(warm.location());

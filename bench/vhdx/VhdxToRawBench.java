@@ -1,4 +1,3 @@
-import io.stowage.api.DiskFormat;
 import io.stowage.app.disk.RawConverter;
 import io.stowage.vhdx.VhdxFormat;
 import java.io.IOException;
@@ -17,7 +16,7 @@ import java.util.List;
  * copies it: large reads, all-zero chunks not written so the output stays sparse) against
  * `qemu-img convert -O raw`, alternating in one run. Two Stowage copiers are measured: "plain"
  * reads every byte and tests chunks for zeros; "sparse" also asks the channel
- * (io.stowage.api.SparseChannel) where the holes are and does not read them. Prints medians and the
+ * (io.stowage.api.disk.SparseChannel) where the holes are and does not read them. Prints medians and the
  * ratios qemu/stowage (above 1: Stowage is faster).
  *
  * <p>Usage: VhdxToRawBench IN.vhdx WORKDIR REPETITIONS

@@ -1,13 +1,14 @@
 package io.stowage.app;
 
+
+import io.stowage.api.disk.DiskFormat;
+import io.stowage.api.store.Store;
+import io.stowage.api.store.StoreProvider;
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Stage;
 import com.google.inject.multibindings.MapBinder;
-import io.stowage.api.DiskFormat;
-import io.stowage.api.Store;
-import io.stowage.api.StoreProvider;
 import io.stowage.app.config.ConfigLoader;
 import io.stowage.app.config.HostConfig;
 import io.stowage.app.disk.DiskFormats;

@@ -29,23 +29,23 @@ class PluginLoadingTest {
     PluginJar.id("throwing").source("throwing.Boom", """
         package throwing;
         @org.pf4j.Extension
-        public final class Boom implements io.stowage.api.DiskFormat {
+        public final class Boom implements io.stowage.api.disk.DiskFormat {
           public Boom() { throw new IllegalStateException("boom in constructor"); }
           public String name() { return "boom"; }
           public int probeLength() { return 1; }
           public boolean probe(java.nio.ByteBuffer b) { return false; }
-          public io.stowage.api.DiskInfo inspect(java.nio.channels.SeekableByteChannel c) { return null; }
-          public io.stowage.api.StreamInspector streamInspector() { return null; }
+          public io.stowage.api.disk.DiskInfo inspect(java.nio.channels.SeekableByteChannel c) { return null; }
+          public io.stowage.api.disk.StreamInspector streamInspector() { return null; }
         }
         """, true).writeTo(plugins);
     PluginJar.id("refusing").source("refusing.Refuses", """
         package refusing;
         @org.pf4j.Extension
-        public final class Refuses implements io.stowage.api.StoreProvider<Refuses.Config> {
+        public final class Refuses implements io.stowage.api.store.StoreProvider<Refuses.Config> {
           public record Config() {}
           public String type() { return "refusing"; }
           public Class<Config> configType() { return Config.class; }
-          public io.stowage.api.Store create(String id, Config c, io.stowage.api.StoreContext x) {
+          public io.stowage.api.store.Store create(String id, Config c, io.stowage.api.InstanceContext x) {
             throw new IllegalStateException("no way");
           }
         }
@@ -54,7 +54,7 @@ class PluginLoadingTest {
     PluginJar.id("bundler").source("bundler.BundledStores",
             TestStores.folderStore("bundler", "BundledStores", "bundled", "bund"), true)
         .entry("io/stowage/api/StoreProvider.class",
-            io.stowage.api.StoreProvider.class.getResourceAsStream("StoreProvider.class").readAllBytes())
+            io.stowage.api.store.StoreProvider.class.getResourceAsStream("StoreProvider.class").readAllBytes())
         .writeTo(plugins);
     config = home.resolve("conf/stowage.yaml");
     Files.createDirectories(config.getParent());

@@ -13,7 +13,7 @@ final class TestStores {
     return """
         package %1$s;
 
-        import io.stowage.api.*;
+        import io.stowage.api.*; import io.stowage.api.store.*; import io.stowage.api.disk.*; import io.stowage.api.cache.*;
         import java.io.*;
         import java.net.URI;
         import java.nio.channels.*;
@@ -26,7 +26,7 @@ final class TestStores {
           public record Config(String dir) {}
           public String type() { return "%3$s"; }
           public Class<Config> configType() { return Config.class; }
-          public Store create(String id, Config config, StoreContext context) {
+          public Store create(String id, Config config, InstanceContext context) {
             if (config.dir() == null) throw new BadStoreConfigurationException("dir", "is required");
             Path dir = context.resolve(config.dir());
             return new Store() {

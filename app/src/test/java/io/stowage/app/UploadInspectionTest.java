@@ -23,7 +23,7 @@ class UploadInspectionTest {
 
   static final String TOY = """
       package toy;
-      import io.stowage.api.*;
+      import io.stowage.api.*; import io.stowage.api.store.*; import io.stowage.api.disk.*; import io.stowage.api.cache.*;
       import java.nio.ByteBuffer;
       import java.nio.channels.SeekableByteChannel;
       import java.util.*;

@@ -1,5 +1,6 @@
 package io.stowage.vhdx;
 
+
 import io.stowage.api.DuplicateException;
 import io.stowage.api.StorageFullException;
 import io.stowage.api.StoreIOException;

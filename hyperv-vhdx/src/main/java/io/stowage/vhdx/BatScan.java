@@ -1,8 +1,9 @@
 package io.stowage.vhdx;
 
-import static io.stowage.vhdx.VhdxLayout.MIB;
 
 import io.stowage.api.InvalidImageDataException;
+import static io.stowage.vhdx.VhdxLayout.MIB;
+
 import java.util.BitSet;
 
 /**

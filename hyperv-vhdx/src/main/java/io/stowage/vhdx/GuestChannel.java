@@ -1,10 +1,11 @@
 package io.stowage.vhdx;
 
+
+import io.stowage.api.disk.SparseChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NonWritableChannelException;
-import io.stowage.api.SparseChannel;
 import java.nio.channels.SeekableByteChannel;
 
 /** Base of the read-only guest-data channels: position, size, close and zero filling. */

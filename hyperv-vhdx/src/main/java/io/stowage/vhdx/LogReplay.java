@@ -1,5 +1,6 @@
 package io.stowage.vhdx;
 
+
 import io.stowage.api.InvalidImageDataException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

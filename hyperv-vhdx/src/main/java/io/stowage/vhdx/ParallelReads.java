@@ -1,7 +1,8 @@
 package io.stowage.vhdx;
 
-import io.stowage.api.StoreException;
+
 import io.stowage.api.StoreIOException;
+import io.stowage.api.StowageException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,7 +103,7 @@ final class ParallelReads {
   }
 
   private static RuntimeException asStoreException(Throwable t) {
-    if (t instanceof StoreException s) {
+    if (t instanceof StowageException s) {
       return s;
     }
     if (t instanceof RuntimeException r) {

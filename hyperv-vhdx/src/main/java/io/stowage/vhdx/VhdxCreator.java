@@ -1,10 +1,11 @@
 package io.stowage.vhdx;
 
-import static io.stowage.vhdx.VhdxLayout.MIB;
 
 import io.stowage.api.DataSize;
-import io.stowage.api.DiskSpec;
+import io.stowage.api.disk.DiskSpec;
 import io.stowage.api.InvalidRequestException;
+import static io.stowage.vhdx.VhdxLayout.MIB;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

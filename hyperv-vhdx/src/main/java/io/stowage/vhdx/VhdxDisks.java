@@ -1,5 +1,6 @@
 package io.stowage.vhdx;
 
+
 import io.stowage.api.InvalidImageDataException;
 import io.stowage.api.NotFoundException;
 import io.stowage.api.StoreIOException;

@@ -1,9 +1,10 @@
 package io.stowage.vhdx;
 
-import io.stowage.api.DiskFormat;
-import io.stowage.api.DiskInfo;
-import io.stowage.api.DiskSpec;
-import io.stowage.api.StreamInspector;
+
+import io.stowage.api.disk.DiskFormat;
+import io.stowage.api.disk.DiskInfo;
+import io.stowage.api.disk.DiskSpec;
+import io.stowage.api.disk.StreamInspector;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;

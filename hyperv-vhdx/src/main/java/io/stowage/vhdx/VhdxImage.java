@@ -1,8 +1,9 @@
 package io.stowage.vhdx;
 
-import io.stowage.api.DiskInfo;
+
+import io.stowage.api.disk.DiskInfo;
 import io.stowage.api.InvalidImageDataException;
-import io.stowage.api.SafetyFinding;
+import io.stowage.api.disk.SafetyFinding;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +40,7 @@ final class VhdxImage {
       BatScan.Stats stats = BatScan.scan(src, layout, new Bat(src, layout));
       return new VhdxImage(raw, src, layout, log, stats);
     } catch (RuntimeException e) {
-      if (e instanceof io.stowage.api.StoreException) {
+      if (e instanceof io.stowage.api.StowageException) {
         throw e;
       }
       // A check this parser lacks must still surface as damage, not as a crash.

@@ -1,9 +1,10 @@
 package io.stowage.vhdx;
 
+
+import io.stowage.api.InvalidImageDataException;
 import static io.stowage.vhdx.VhdxLayout.HEADER_SECTION;
 import static io.stowage.vhdx.VhdxLayout.MIB;
 
-import io.stowage.api.InvalidImageDataException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;

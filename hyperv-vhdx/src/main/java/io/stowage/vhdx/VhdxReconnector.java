@@ -1,5 +1,6 @@
 package io.stowage.vhdx;
 
+
 import io.stowage.api.InvalidRequestException;
 import java.io.IOException;
 import java.nio.ByteBuffer;

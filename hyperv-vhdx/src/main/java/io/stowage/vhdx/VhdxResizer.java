@@ -1,9 +1,10 @@
 package io.stowage.vhdx;
 
-import static io.stowage.vhdx.VhdxLayout.MIB;
 
 import io.stowage.api.InvalidRequestException;
 import io.stowage.api.UnsupportedStoreOperationException;
+import static io.stowage.vhdx.VhdxLayout.MIB;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;

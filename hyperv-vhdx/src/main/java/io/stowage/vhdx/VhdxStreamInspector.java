@@ -1,10 +1,11 @@
 package io.stowage.vhdx;
 
+
+import io.stowage.api.disk.DiskInfo;
+import io.stowage.api.InvalidImageDataException;
+import io.stowage.api.disk.StreamInspector;
 import static io.stowage.vhdx.VhdxLayout.HEADER_SECTION;
 
-import io.stowage.api.DiskInfo;
-import io.stowage.api.InvalidImageDataException;
-import io.stowage.api.StreamInspector;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Optional;

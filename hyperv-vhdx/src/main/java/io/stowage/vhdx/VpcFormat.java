@@ -1,8 +1,9 @@
 package io.stowage.vhdx;
 
-import io.stowage.api.DiskFormat;
-import io.stowage.api.DiskInfo;
-import io.stowage.api.StreamInspector;
+
+import io.stowage.api.disk.DiskFormat;
+import io.stowage.api.disk.DiskInfo;
+import io.stowage.api.disk.StreamInspector;
 import io.stowage.api.UnsupportedStoreOperationException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

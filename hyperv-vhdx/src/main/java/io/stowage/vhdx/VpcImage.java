@@ -1,8 +1,9 @@
 package io.stowage.vhdx;
 
-import io.stowage.api.DiskInfo;
+
+import io.stowage.api.disk.DiskInfo;
 import io.stowage.api.InvalidImageDataException;
-import io.stowage.api.SafetyFinding;
+import io.stowage.api.disk.SafetyFinding;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +57,7 @@ final class VpcImage {
     try {
       return parse(src);
     } catch (RuntimeException e) {
-      if (e instanceof io.stowage.api.StoreException) {
+      if (e instanceof io.stowage.api.StowageException) {
         throw e;
       }
       throw new InvalidImageDataException("damaged VHD: " + e, e);

@@ -1,14 +1,15 @@
 package io.stowage.vhdx;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stowage.api.DiskInfo;
-import io.stowage.api.DiskSpec;
+import io.stowage.api.disk.DiskInfo;
+import io.stowage.api.disk.DiskSpec;
 import io.stowage.api.DuplicateException;
 import io.stowage.api.InvalidImageDataException;
 import io.stowage.api.InvalidRequestException;
 import io.stowage.api.UnsupportedStoreOperationException;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

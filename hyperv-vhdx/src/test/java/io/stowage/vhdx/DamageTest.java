@@ -1,11 +1,12 @@
 package io.stowage.vhdx;
 
+
+import io.stowage.api.disk.DiskInfo;
+import io.stowage.api.disk.DiskSpec;
+import io.stowage.api.InvalidImageDataException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stowage.api.DiskInfo;
-import io.stowage.api.DiskSpec;
-import io.stowage.api.InvalidImageDataException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

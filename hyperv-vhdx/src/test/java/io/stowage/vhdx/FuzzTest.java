@@ -1,13 +1,14 @@
 package io.stowage.vhdx;
 
+
+import io.stowage.api.disk.DiskFormat;
+import io.stowage.api.disk.DiskSpec;
+import io.stowage.api.InvalidImageDataException;
+import io.stowage.api.StowageException;
+import io.stowage.api.disk.StreamInspector;
+import io.stowage.api.UnsupportedStoreOperationException;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stowage.api.DiskFormat;
-import io.stowage.api.DiskSpec;
-import io.stowage.api.InvalidImageDataException;
-import io.stowage.api.StoreException;
-import io.stowage.api.StreamInspector;
-import io.stowage.api.UnsupportedStoreOperationException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -89,7 +90,7 @@ class FuzzTest {
     boolean ok = true;
     try (FileChannel ch = FileChannel.open(s.path())) {
       s.format().inspect(ch);
-    } catch (StoreException e) {
+    } catch (StowageException e) {
       ok = false;
       allowed(e, s, seed);
     }
@@ -101,7 +102,7 @@ class FuzzTest {
           si.update(ByteBuffer.wrap(bytes, at, Math.min(1 << 20, bytes.length - at)));
         }
         si.finish(bytes.length);
-      } catch (StoreException e) {
+      } catch (StowageException e) {
         allowed(e, s, seed);
       }
     }
@@ -116,15 +117,15 @@ class FuzzTest {
       }
     } catch (UnsupportedStoreOperationException e) {
       // a differencing VHD: its guest data is not read by this plugin
-    } catch (StoreException e) {
+    } catch (StowageException e) {
       allowed(e, s, seed);
     }
     return ok;
   }
 
-  private static void allowed(StoreException e, Subject s, long seed) {
+  private static void allowed(StowageException e, Subject s, long seed) {
     boolean fine = e instanceof InvalidImageDataException
-        && (e.getCause() == null || e.getCause() instanceof StoreException);
+        && (e.getCause() == null || e.getCause() instanceof StowageException);
     if (!fine) {
       throw new AssertionError("mutation seed " + seed + " of " + s.path().getFileName()
           + " gave " + e, e);

@@ -1,10 +1,11 @@
 package io.stowage.vhdx;
 
+
+import io.stowage.api.disk.DiskInfo;
+import io.stowage.api.InvalidImageDataException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stowage.api.DiskInfo;
-import io.stowage.api.InvalidImageDataException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,9 +1,10 @@
 package io.stowage.vhdx;
 
+
+import io.stowage.api.disk.DiskInfo;
+import io.stowage.api.disk.DiskSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stowage.api.DiskInfo;
-import io.stowage.api.DiskSpec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,8 +1,9 @@
 package io.stowage.vhdx;
 
+
+import io.stowage.api.disk.DiskInfo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stowage.api.DiskInfo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -66,12 +67,12 @@ class QemuOracleTest {
   }
 
   /** Walks the holes the channel reports: each must be zeros in qemu's output. */
-  static void assertHolesAreZeros(io.stowage.api.DiskFormat format, Path image, Path raw,
+  static void assertHolesAreZeros(io.stowage.api.disk.DiskFormat format, Path image, Path raw,
       int minHoles) throws IOException {
     try (SeekableByteChannel ch = format.openVirtualDisk(image);
         FileChannel r = FileChannel.open(raw)) {
       ByteBuffer buf = ByteBuffer.allocate(1 << 20);
-      io.stowage.api.SparseChannel s = (io.stowage.api.SparseChannel) ch;
+      io.stowage.api.disk.SparseChannel s = (io.stowage.api.disk.SparseChannel) ch;
       long size = ch.size();
       long pos = 0;
       int holes = 0;

@@ -1,13 +1,14 @@
 package io.stowage.vhdx;
 
+
+import io.stowage.api.disk.DiskFormat;
+import io.stowage.api.disk.DiskInfo;
+import io.stowage.api.disk.DiskSpec;
+import io.stowage.api.InvalidImageDataException;
+import io.stowage.api.disk.StreamInspector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stowage.api.DiskFormat;
-import io.stowage.api.DiskInfo;
-import io.stowage.api.DiskSpec;
-import io.stowage.api.InvalidImageDataException;
-import io.stowage.api.StreamInspector;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

@@ -1,9 +1,10 @@
 package io.stowage.vhdx;
 
+
+import io.stowage.api.disk.DiskSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stowage.api.DiskSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

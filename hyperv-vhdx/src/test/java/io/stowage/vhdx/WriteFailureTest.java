@@ -1,12 +1,13 @@
 package io.stowage.vhdx;
 
+
+import io.stowage.api.disk.DiskSpec;
+import io.stowage.api.StorageFullException;
+import io.stowage.api.WriteDeniedException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.stowage.api.DiskSpec;
-import io.stowage.api.StorageFullException;
-import io.stowage.api.WriteDeniedException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

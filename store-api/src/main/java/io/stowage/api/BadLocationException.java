@@ -1,7 +1,7 @@
 package io.stowage.api;
 
 /** A location or URI is malformed or does not belong to the store it was routed to. HTTP 400. */
-public class BadLocationException extends StoreException {
+public final class BadLocationException extends StowageException {
   private static final long serialVersionUID = 1L;
 
   public BadLocationException(String message) {

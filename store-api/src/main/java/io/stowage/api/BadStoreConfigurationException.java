@@ -6,7 +6,7 @@ package io.stowage.api;
  * {@code datadirs[1]}); the host prefixes the location of that subtree, so an operator sees
  * {@code stores.fast.datadirs[1]: priority "x" is not a whole number}.
  */
-public class BadStoreConfigurationException extends StoreException {
+public final class BadStoreConfigurationException extends StowageException {
   private static final long serialVersionUID = 1L;
 
   private final String path;

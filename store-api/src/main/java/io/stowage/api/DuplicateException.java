@@ -1,7 +1,7 @@
 package io.stowage.api;
 
 /** An image with this id already exists in the store; the existing data is untouched. HTTP 409. */
-public class DuplicateException extends StoreException {
+public final class DuplicateException extends StowageException {
   private static final long serialVersionUID = 1L;
 
   public DuplicateException(String message) {

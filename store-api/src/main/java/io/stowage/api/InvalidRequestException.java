@@ -1,7 +1,7 @@
 package io.stowage.api;
 
 /** A request argument is invalid: a malformed image id, an unknown hash algorithm, a bad range. Nothing was read or written. HTTP 400. */
-public class InvalidRequestException extends StoreException {
+public final class InvalidRequestException extends StowageException {
   private static final long serialVersionUID = 1L;
 
   public InvalidRequestException(String message) {

@@ -13,7 +13,7 @@ public record Multihash(HashAlgorithm algorithm, String value) {
   public Multihash {
     Objects.requireNonNull(algorithm, "algorithm");
     if (!HEX.matcher(value).matches()) {
-      throw new IllegalArgumentException("not lowercase hex: " + value);
+      throw new InvalidRequestException("not lowercase hex: " + value);
     }
   }
 }

@@ -1,7 +1,7 @@
 package io.stowage.api;
 
 /** The data grew past the configured size cap. Nothing was kept. HTTP 413. */
-public class SizeCapExceededException extends StoreException {
+public final class SizeCapExceededException extends StowageException {
   private static final long serialVersionUID = 1L;
 
   public SizeCapExceededException(String message) {

@@ -1,7 +1,7 @@
 package io.stowage.api;
 
 /** The stream held more or fewer bytes than the declared size. Nothing was kept. HTTP 400. */
-public class SizeMismatchException extends StoreException {
+public final class SizeMismatchException extends StowageException {
   private static final long serialVersionUID = 1L;
 
   public SizeMismatchException(String message) {

@@ -1,7 +1,7 @@
 package io.stowage.api;
 
 /** The backend has no room for the data (no space, file too large, quota). Nothing was kept. HTTP 413. */
-public class StorageFullException extends StoreException {
+public final class StorageFullException extends StowageException {
   private static final long serialVersionUID = 1L;
 
   public StorageFullException(String message) {

@@ -1,7 +1,7 @@
 package io.stowage.api;
 
 /** The backend failed with an I/O error that none of the more specific types describe. HTTP 500. */
-public class StoreIOException extends StoreException {
+public final class StoreIOException extends StowageException {
   private static final long serialVersionUID = 1L;
 
   public StoreIOException(String message) {

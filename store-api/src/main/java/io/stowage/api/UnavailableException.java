@@ -1,7 +1,7 @@
 package io.stowage.api;
 
 /** The store cannot serve the request now: it failed to start, is misconfigured, or its plugin is missing. HTTP 503. */
-public class UnavailableException extends StoreException {
+public final class UnavailableException extends StowageException {
   private static final long serialVersionUID = 1L;
 
   public UnavailableException(String message) {

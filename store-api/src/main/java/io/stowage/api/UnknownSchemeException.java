@@ -1,7 +1,7 @@
 package io.stowage.api;
 
 /** No configured store serves the location's URI scheme. HTTP 400. */
-public class UnknownSchemeException extends StoreException {
+public final class UnknownSchemeException extends StowageException {
   private static final long serialVersionUID = 1L;
 
   public UnknownSchemeException(String message) {

@@ -1,7 +1,7 @@
 package io.stowage.api;
 
 /** The store or format does not support the requested operation (see its capabilities). HTTP 405/410. */
-public class UnsupportedStoreOperationException extends StoreException {
+public final class UnsupportedStoreOperationException extends StowageException {
   private static final long serialVersionUID = 1L;
 
   public UnsupportedStoreOperationException(String message) {

@@ -1,5 +1,6 @@
 package io.stowage.filesystem;
 
+
 import io.stowage.api.BadStoreConfigurationException;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;

@@ -1,5 +1,6 @@
 package io.stowage.filesystem;
 
+
 import io.stowage.api.DataSize;
 import java.util.ArrayList;
 import java.util.Collections;

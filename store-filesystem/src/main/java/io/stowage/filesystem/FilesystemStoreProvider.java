@@ -1,8 +1,9 @@
 package io.stowage.filesystem;
 
-import io.stowage.api.Store;
-import io.stowage.api.StoreContext;
-import io.stowage.api.StoreProvider;
+
+import io.stowage.api.InstanceContext;
+import io.stowage.api.store.Store;
+import io.stowage.api.store.StoreProvider;
 import org.pf4j.Extension;
 
 /**
@@ -30,7 +31,7 @@ public final class FilesystemStoreProvider implements StoreProvider<FilesystemCo
    * @throws io.stowage.api.BadStoreConfigurationException a value is invalid
    */
   @Override
-  public Store create(String id, FilesystemConfig config, StoreContext context) {
+  public Store create(String id, FilesystemConfig config, InstanceContext context) {
     return FilesystemStore.open(id, Settings.from(config, context));
   }
 }

@@ -1,6 +1,7 @@
 package io.stowage.filesystem;
 
-import io.stowage.api.AddRequest;
+
+import io.stowage.api.store.AddRequest;
 import io.stowage.api.DataStreamException;
 import io.stowage.api.HashAlgorithm;
 import io.stowage.api.SizeCapExceededException;

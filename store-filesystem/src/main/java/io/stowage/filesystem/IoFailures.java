@@ -1,8 +1,9 @@
 package io.stowage.filesystem;
 
+
 import io.stowage.api.StorageFullException;
-import io.stowage.api.StoreException;
 import io.stowage.api.StoreIOException;
+import io.stowage.api.StowageException;
 import io.stowage.api.WriteDeniedException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -37,7 +38,7 @@ final class IoFailures {
   }
 
   /** The SPI error for a failed write of {@code what}. */
-  static StoreException onWrite(String what, IOException e) {
+  static StowageException onWrite(String what, IOException e) {
     String detail = what + ": " + describe(e);
     if (isFull(e)) {
       return new StorageFullException(detail, e);
@@ -49,7 +50,7 @@ final class IoFailures {
   }
 
   /** The SPI error for a failed read of {@code what}. */
-  static StoreException onRead(String what, IOException e) {
+  static StowageException onRead(String what, IOException e) {
     return new StoreIOException(what + ": " + describe(e), e);
   }
 

@@ -1,5 +1,6 @@
 package io.stowage.filesystem;
 
+
 import io.stowage.api.BadLocationException;
 import io.stowage.api.ImageIds;
 import io.stowage.api.InvalidRequestException;

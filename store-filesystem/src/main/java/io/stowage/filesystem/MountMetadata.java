@@ -1,10 +1,11 @@
 package io.stowage.filesystem;
 
+
+import io.stowage.api.BadStoreConfigurationException;
+import io.stowage.api.InstanceContext;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.stowage.api.BadStoreConfigurationException;
-import io.stowage.api.StoreContext;
 import java.io.IOException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
@@ -41,7 +42,7 @@ final class MountMetadata {
    *
    * @throws BadStoreConfigurationException the file is unreadable or not of that shape
    */
-  static MountMetadata read(Path file, StoreContext context) {
+  static MountMetadata read(Path file, InstanceContext context) {
     JsonNode root;
     try {
       root = new ObjectMapper().readTree(file.toFile());
@@ -77,7 +78,7 @@ final class MountMetadata {
     return Map.of();
   }
 
-  private static Entry entry(JsonNode node, Path file, String where, StoreContext context) {
+  private static Entry entry(JsonNode node, Path file, String where, InstanceContext context) {
     String name = where.isEmpty() ? "the object" : "entry " + where;
     if (!node.isObject()) {
       throw bad(file, name + " is not an object");

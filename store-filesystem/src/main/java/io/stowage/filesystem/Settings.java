@@ -1,7 +1,8 @@
 package io.stowage.filesystem;
 
+
 import io.stowage.api.BadStoreConfigurationException;
-import io.stowage.api.StoreContext;
+import io.stowage.api.InstanceContext;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ record Settings(
    *
    * @throws BadStoreConfigurationException naming the key that is wrong
    */
-  static Settings from(FilesystemConfig config, StoreContext context) {
+  static Settings from(FilesystemConfig config, InstanceContext context) {
     List<Datadir> dirs = datadirs(config, context);
     Optional<MountMetadata> metadata = Optional.empty();
     if (!config.metadataFile().isBlank()) {
@@ -49,7 +50,7 @@ record Settings(
         dirs, metadata, perm, (int) chunk, config.thinProvisioning(), config.durable());
   }
 
-  private static List<Datadir> datadirs(FilesystemConfig config, StoreContext context) {
+  private static List<Datadir> datadirs(FilesystemConfig config, InstanceContext context) {
     boolean one = !config.datadir().isBlank();
     boolean many = !config.datadirs().isEmpty();
     if (one && many) {
@@ -80,7 +81,7 @@ record Settings(
   }
 
   // "path:priority" split at the last colon, as glance_store does; "path" alone is priority 0.
-  private static Datadir parseEntry(String entry, String key, StoreContext context) {
+  private static Datadir parseEntry(String entry, String key, InstanceContext context) {
     String path = entry.strip();
     long priority = 0;
     int colon = path.lastIndexOf(':');
@@ -109,7 +110,7 @@ record Settings(
     }
   }
 
-  private static Path resolve(StoreContext context, String path, String key) {
+  private static Path resolve(InstanceContext context, String path, String key) {
     try {
       return context.resolve(path);
     } catch (InvalidPathException e) {

@@ -1,19 +1,20 @@
 package io.stowage.filesystem;
 
+
+import io.stowage.api.store.AddRequest;
+import io.stowage.api.store.AddResult;
+import io.stowage.api.DataStreamException;
+import io.stowage.api.DuplicateException;
+import io.stowage.api.SizeCapExceededException;
+import io.stowage.api.SizeMismatchException;
+import io.stowage.api.store.Store;
+import io.stowage.api.StowageException;
 import static io.stowage.filesystem.TestStores.entries;
 import static io.stowage.filesystem.TestStores.hex;
 import static io.stowage.filesystem.TestStores.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stowage.api.AddRequest;
-import io.stowage.api.AddResult;
-import io.stowage.api.DataStreamException;
-import io.stowage.api.DuplicateException;
-import io.stowage.api.SizeCapExceededException;
-import io.stowage.api.SizeMismatchException;
-import io.stowage.api.Store;
-import io.stowage.api.StoreException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -259,7 +260,7 @@ class AddFailureTest {
     try (Store store = TestStores.open(dir)) {
       String id = "é".repeat(200); // 200 characters, 400 bytes
       assertThatThrownBy(() -> TestStores.add(store, id, new byte[] {1}))
-          .isInstanceOf(StoreException.class)
+          .isInstanceOf(StowageException.class)
           .hasMessageContaining("255 bytes");
       assertThat(entries(dir)).isEmpty();
       String longest = "x".repeat(255);

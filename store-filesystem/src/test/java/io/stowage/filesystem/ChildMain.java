@@ -1,12 +1,13 @@
 package io.stowage.filesystem;
 
-import io.stowage.api.AddRequest;
-import io.stowage.api.AddResult;
+
+import io.stowage.api.store.AddRequest;
+import io.stowage.api.store.AddResult;
 import io.stowage.api.ByteRange;
 import io.stowage.api.ImageData;
-import io.stowage.api.Location;
-import io.stowage.api.Store;
-import io.stowage.api.StoreException;
+import io.stowage.api.store.Location;
+import io.stowage.api.store.Store;
+import io.stowage.api.StowageException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -54,7 +55,7 @@ public final class ChildMain {
         }
         default -> throw new IllegalArgumentException(args[0]);
       }
-    } catch (StoreException e) {
+    } catch (StowageException e) {
       System.out.println("ERR " + e.getClass().getSimpleName() + ": " + e.getMessage());
     }
   }

@@ -1,5 +1,9 @@
 package io.stowage.filesystem;
 
+
+import io.stowage.api.BadStoreConfigurationException;
+import io.stowage.api.DataSize;
+import io.stowage.api.InstanceContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,9 +15,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
-import io.stowage.api.BadStoreConfigurationException;
-import io.stowage.api.DataSize;
-import io.stowage.api.StoreContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ class ConfigTest {
   }
 
   private Settings settings(String json) throws IOException {
-    return Settings.from(bind(json), new StoreContext("fs", tmp));
+    return Settings.from(bind(json), new InstanceContext("fs", tmp));
   }
 
   private BadStoreConfigurationException refused(String json) {
@@ -70,7 +71,7 @@ class ConfigTest {
                 + " \"chunk_size\": \"1MiB\", \"thin_provisioning\": true, \"durable\": false}");
     assertThat(c.chunkSize()).isEqualTo(DataSize.parse("1MiB"));
     assertThat(c.durable()).isFalse();
-    Settings s = Settings.from(c, new StoreContext("fs", tmp));
+    Settings s = Settings.from(c, new InstanceContext("fs", tmp));
     assertThat(s.datadirs())
         .containsExactly(
             new Datadir(tmp.resolve("a"), 100, "datadirs[0]"),

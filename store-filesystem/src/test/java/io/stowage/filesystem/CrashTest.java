@@ -1,10 +1,11 @@
 package io.stowage.filesystem;
 
+
+import io.stowage.api.store.AddResult;
+import io.stowage.api.store.Store;
 import static io.stowage.filesystem.TestStores.entries;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stowage.api.AddResult;
-import io.stowage.api.Store;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,14 +1,15 @@
 package io.stowage.filesystem;
 
+
+import io.stowage.api.store.AddResult;
+import io.stowage.api.ByteRange;
+import io.stowage.api.store.Store;
+import io.stowage.api.WriteDeniedException;
 import static io.stowage.filesystem.TestStores.entries;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.stowage.api.AddResult;
-import io.stowage.api.ByteRange;
-import io.stowage.api.Store;
-import io.stowage.api.WriteDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -1,8 +1,9 @@
 package io.stowage.filesystem;
 
+
+import io.stowage.api.store.Store;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stowage.api.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -1,7 +1,8 @@
 package io.stowage.filesystem;
 
-import io.stowage.api.Store;
-import io.stowage.api.StoreContext;
+
+import io.stowage.api.InstanceContext;
+import io.stowage.api.store.Store;
 import io.stowage.tck.StoreContract;
 import java.nio.file.Path;
 
@@ -10,7 +11,7 @@ class FilesystemStoreContractTest extends StoreContract {
   @Override
   protected Store newStore(Path workDir) {
     return new FilesystemStoreProvider()
-        .create("tck", FilesystemConfig.ofDatadir("images"), new StoreContext("tck", workDir));
+        .create("tck", FilesystemConfig.ofDatadir("images"), new InstanceContext("tck", workDir));
   }
 
   @Override

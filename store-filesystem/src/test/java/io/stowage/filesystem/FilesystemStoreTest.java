@@ -1,5 +1,16 @@
 package io.stowage.filesystem;
 
+
+import io.stowage.api.store.AddRequest;
+import io.stowage.api.store.AddResult;
+import io.stowage.api.ByteRange;
+import io.stowage.api.store.Capability;
+import io.stowage.api.DuplicateException;
+import io.stowage.api.HashAlgorithm;
+import io.stowage.api.store.Location;
+import io.stowage.api.NotFoundException;
+import io.stowage.api.store.Store;
+import io.stowage.api.UnavailableException;
 import static io.stowage.filesystem.TestStores.add;
 import static io.stowage.filesystem.TestStores.entries;
 import static io.stowage.filesystem.TestStores.hex;
@@ -8,16 +19,6 @@ import static io.stowage.filesystem.TestStores.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stowage.api.AddRequest;
-import io.stowage.api.AddResult;
-import io.stowage.api.ByteRange;
-import io.stowage.api.Capability;
-import io.stowage.api.DuplicateException;
-import io.stowage.api.HashAlgorithm;
-import io.stowage.api.Location;
-import io.stowage.api.NotFoundException;
-import io.stowage.api.Store;
-import io.stowage.api.UnavailableException;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

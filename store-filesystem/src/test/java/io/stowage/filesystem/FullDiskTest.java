@@ -1,14 +1,15 @@
 package io.stowage.filesystem;
 
+
+import io.stowage.api.store.AddRequest;
+import io.stowage.api.store.AddResult;
+import io.stowage.api.store.Location;
+import io.stowage.api.StorageFullException;
+import io.stowage.api.store.Store;
 import static io.stowage.filesystem.TestStores.entries;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stowage.api.AddRequest;
-import io.stowage.api.AddResult;
-import io.stowage.api.Location;
-import io.stowage.api.StorageFullException;
-import io.stowage.api.Store;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

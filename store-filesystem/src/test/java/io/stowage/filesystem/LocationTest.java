@@ -1,17 +1,18 @@
 package io.stowage.filesystem;
 
+
+import io.stowage.api.store.AddResult;
+import io.stowage.api.BadLocationException;
+import io.stowage.api.ByteRange;
+import io.stowage.api.store.Location;
+import io.stowage.api.NotFoundException;
+import io.stowage.api.store.Store;
 import static io.stowage.filesystem.TestStores.add;
 import static io.stowage.filesystem.TestStores.random;
 import static io.stowage.filesystem.TestStores.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stowage.api.AddResult;
-import io.stowage.api.BadLocationException;
-import io.stowage.api.ByteRange;
-import io.stowage.api.Location;
-import io.stowage.api.NotFoundException;
-import io.stowage.api.Store;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

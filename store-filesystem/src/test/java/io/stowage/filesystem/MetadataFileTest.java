@@ -1,11 +1,12 @@
 package io.stowage.filesystem;
 
+
+import io.stowage.api.store.AddResult;
+import io.stowage.api.BadStoreConfigurationException;
+import io.stowage.api.store.Store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stowage.api.AddResult;
-import io.stowage.api.BadStoreConfigurationException;
-import io.stowage.api.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,13 +1,14 @@
 package io.stowage.filesystem;
 
+
+import io.stowage.api.store.AddResult;
+import io.stowage.api.ByteRange;
+import io.stowage.api.DuplicateException;
+import io.stowage.api.store.Store;
 import static io.stowage.filesystem.TestStores.entries;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stowage.api.AddResult;
-import io.stowage.api.ByteRange;
-import io.stowage.api.DuplicateException;
-import io.stowage.api.Store;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;

@@ -1,16 +1,17 @@
 package io.stowage.filesystem;
 
+
+import io.stowage.api.store.AddResult;
+import io.stowage.api.ByteRange;
+import io.stowage.api.ImageData;
+import io.stowage.api.InvalidRequestException;
+import io.stowage.api.store.Store;
 import static io.stowage.filesystem.TestStores.add;
 import static io.stowage.filesystem.TestStores.random;
 import static io.stowage.filesystem.TestStores.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stowage.api.AddResult;
-import io.stowage.api.ByteRange;
-import io.stowage.api.ImageData;
-import io.stowage.api.InvalidRequestException;
-import io.stowage.api.Store;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

@@ -1,12 +1,13 @@
 package io.stowage.filesystem;
 
-import io.stowage.api.AddRequest;
-import io.stowage.api.AddResult;
+
+import io.stowage.api.store.AddRequest;
+import io.stowage.api.store.AddResult;
 import io.stowage.api.ByteRange;
 import io.stowage.api.ImageData;
-import io.stowage.api.Location;
-import io.stowage.api.Store;
-import io.stowage.api.StoreContext;
+import io.stowage.api.InstanceContext;
+import io.stowage.api.store.Location;
+import io.stowage.api.store.Store;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,7 +26,7 @@ final class TestStores {
   private TestStores() {}
 
   static Store open(FilesystemConfig config, Path base) {
-    return new FilesystemStoreProvider().create("fs", config, new StoreContext("fs", base));
+    return new FilesystemStoreProvider().create("fs", config, new InstanceContext("fs", base));
   }
 
   static Store open(Path datadir) {

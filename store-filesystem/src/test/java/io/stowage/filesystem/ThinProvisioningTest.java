@@ -1,11 +1,12 @@
 package io.stowage.filesystem;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stowage.api.AddResult;
+import io.stowage.api.store.AddResult;
 import io.stowage.api.ByteRange;
 import io.stowage.api.DataSize;
-import io.stowage.api.Store;
+import io.stowage.api.store.Store;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,19 +1,20 @@
 package io.stowage.tck;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.stowage.api.AddRequest;
+import io.stowage.api.store.AddRequest;
 import io.stowage.api.BadLocationException;
 import io.stowage.api.ByteRange;
-import io.stowage.api.Capability;
+import io.stowage.api.store.Capability;
 import io.stowage.api.DataStreamException;
 import io.stowage.api.HashAlgorithm;
 import io.stowage.api.InvalidRequestException;
-import io.stowage.api.Location;
+import io.stowage.api.store.Location;
 import io.stowage.api.NotFoundException;
 import io.stowage.api.SizeCapExceededException;
 import io.stowage.api.SizeMismatchException;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

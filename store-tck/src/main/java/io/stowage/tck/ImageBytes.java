@@ -1,9 +1,10 @@
 package io.stowage.tck;
 
+
+import io.stowage.api.ImageData;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import io.stowage.api.ImageData;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,24 +1,25 @@
 package io.stowage.tck;
 
+
+import io.stowage.api.store.AddRequest;
+import io.stowage.api.store.AddResult;
+import io.stowage.api.BadLocationException;
+import io.stowage.api.ByteRange;
+import io.stowage.api.store.Capability;
+import io.stowage.api.DuplicateException;
+import io.stowage.api.HashAlgorithm;
+import io.stowage.api.ImageData;
+import io.stowage.api.InvalidRequestException;
+import io.stowage.api.store.Location;
+import io.stowage.api.NotFoundException;
+import io.stowage.api.store.Store;
+import io.stowage.api.UnsupportedStoreOperationException;
 import static io.stowage.tck.ImageBytes.digest;
 import static io.stowage.tck.ImageBytes.readByChannel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.stowage.api.AddRequest;
-import io.stowage.api.AddResult;
-import io.stowage.api.BadLocationException;
-import io.stowage.api.ByteRange;
-import io.stowage.api.Capability;
-import io.stowage.api.DuplicateException;
-import io.stowage.api.HashAlgorithm;
-import io.stowage.api.ImageData;
-import io.stowage.api.InvalidRequestException;
-import io.stowage.api.Location;
-import io.stowage.api.NotFoundException;
-import io.stowage.api.Store;
-import io.stowage.api.UnsupportedStoreOperationException;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;

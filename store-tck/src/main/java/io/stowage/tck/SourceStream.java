@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The image data the kit hands to {@link io.stowage.api.Store#add}: bytes from an array or a
+ * The image data the kit hands to {@link io.stowage.api.store.Store#add}: bytes from an array or a
  * generated sequence, optionally delivered in short reads, failing at a given byte, or pausing
  * at a given byte. It records how far it was read, whether its end was seen and whether it was
  * closed. One reader at a time.

@@ -1,20 +1,21 @@
 package io.stowage.tck;
 
+
+import io.stowage.api.store.AddRequest;
+import io.stowage.api.store.AddResult;
+import io.stowage.api.ByteRange;
+import io.stowage.api.store.Capability;
+import io.stowage.api.DuplicateException;
+import io.stowage.api.ImageData;
+import io.stowage.api.InvalidRequestException;
+import io.stowage.api.store.Location;
+import io.stowage.api.NotFoundException;
+import io.stowage.api.store.Store;
 import static io.stowage.tck.ImageBytes.assertSameBytes;
 import static io.stowage.tck.ImageBytes.readByChannel;
 import static io.stowage.tck.ImageBytes.readByTransfer;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stowage.api.AddRequest;
-import io.stowage.api.AddResult;
-import io.stowage.api.ByteRange;
-import io.stowage.api.Capability;
-import io.stowage.api.DuplicateException;
-import io.stowage.api.ImageData;
-import io.stowage.api.InvalidRequestException;
-import io.stowage.api.Location;
-import io.stowage.api.NotFoundException;
-import io.stowage.api.Store;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,7 +44,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   @Override
  *   protected Store newStore(Path workDir) {
  *     return new MyStoreProvider()
- *         .create("tck", new MyConfig(workDir.toString()), new StoreContext("tck", workDir));
+ *         .create("tck", new MyConfig(workDir.toString()), new InstanceContext("tck", workDir));
  *   }
  *
  *   @Override

@@ -1,5 +1,15 @@
 package io.stowage.tck;
 
+
+import io.stowage.api.store.AddRequest;
+import io.stowage.api.store.AddResult;
+import io.stowage.api.ByteRange;
+import io.stowage.api.store.Capability;
+import io.stowage.api.ImageData;
+import io.stowage.api.store.Location;
+import io.stowage.api.NotFoundException;
+import io.stowage.api.store.Store;
+import io.stowage.api.StowageException;
 import static io.stowage.tck.ImageBytes.assertSameBytes;
 import static io.stowage.tck.ImageBytes.digest;
 import static io.stowage.tck.ImageBytes.readByChannel;
@@ -9,15 +19,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.stowage.api.AddRequest;
-import io.stowage.api.AddResult;
-import io.stowage.api.ByteRange;
-import io.stowage.api.Capability;
-import io.stowage.api.ImageData;
-import io.stowage.api.Location;
-import io.stowage.api.NotFoundException;
-import io.stowage.api.Store;
-import io.stowage.api.StoreException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -110,7 +111,7 @@ abstract class StoreFixture {
     try {
       URI uri = new URI(text.substring(0, at) + imageId + text.substring(at + knownId.length()));
       return Optional.of(new Location(uri, known.storeId(), known.metadata()));
-    } catch (URISyntaxException | StoreException e) {
+    } catch (URISyntaxException | StowageException e) {
       return Optional.empty();
     }
   }

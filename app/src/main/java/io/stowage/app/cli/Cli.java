@@ -1,6 +1,7 @@
 package io.stowage.app.cli;
 
-import io.stowage.api.StoreException;
+
+import io.stowage.api.StowageException;
 import io.stowage.app.plugin.PluginErrors;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
@@ -51,7 +52,7 @@ public final class Cli {
   }
 
   static String message(Throwable e) {
-    if (e instanceof StoreException || e instanceof UsageException) {
+    if (e instanceof StowageException || e instanceof UsageException) {
       return firstLine(e.getMessage());
     }
     if (e instanceof java.io.UncheckedIOException u) {

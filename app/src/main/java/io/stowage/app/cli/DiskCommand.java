@@ -1,8 +1,9 @@
 package io.stowage.app.cli;
 
+
 import io.stowage.api.DataSize;
-import io.stowage.api.DiskFormat;
-import io.stowage.api.DiskSpec;
+import io.stowage.api.disk.DiskFormat;
+import io.stowage.api.disk.DiskSpec;
 import io.stowage.api.InvalidRequestException;
 import io.stowage.app.Host;
 import io.stowage.app.disk.DiskFormats;

@@ -1,11 +1,12 @@
 package io.stowage.app.cli;
 
+
 import io.stowage.api.ByteRange;
-import io.stowage.api.Capability;
+import io.stowage.api.store.Capability;
 import io.stowage.api.ImageData;
 import io.stowage.api.InvalidRequestException;
-import io.stowage.api.Location;
-import io.stowage.api.Store;
+import io.stowage.api.store.Location;
+import io.stowage.api.store.Store;
 import io.stowage.api.StoreIOException;
 import io.stowage.app.Host;
 import io.stowage.app.store.Stores;

@@ -1,7 +1,8 @@
 package io.stowage.app.cli;
 
-import io.stowage.api.DiskInfo;
-import io.stowage.api.SafetyFinding;
+
+import io.stowage.api.disk.DiskInfo;
+import io.stowage.api.disk.SafetyFinding;
 import io.stowage.app.Host;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package io.stowage.app.cli;
 
-import io.stowage.api.Location;
+
+import io.stowage.api.store.Location;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Option;

@@ -1,5 +1,6 @@
 package io.stowage.app.cli;
 
+
 import io.stowage.api.ProgressListener;
 import java.io.PrintStream;
 import java.util.OptionalLong;

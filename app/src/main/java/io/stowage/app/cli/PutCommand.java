@@ -1,15 +1,16 @@
 package io.stowage.app.cli;
 
-import io.stowage.api.AddRequest;
-import io.stowage.api.AddResult;
-import io.stowage.api.Capability;
-import io.stowage.api.DiskInfo;
+
+import io.stowage.api.store.AddRequest;
+import io.stowage.api.store.AddResult;
+import io.stowage.api.store.Capability;
+import io.stowage.api.disk.DiskInfo;
 import io.stowage.api.ImageIds;
 import io.stowage.api.InvalidImageDataException;
-import io.stowage.api.StoreException;
-import io.stowage.app.disk.InspectingInputStream;
 import io.stowage.api.InvalidRequestException;
-import io.stowage.api.Store;
+import io.stowage.api.store.Store;
+import io.stowage.api.StowageException;
+import io.stowage.app.disk.InspectingInputStream;
 import io.stowage.app.Host;
 import io.stowage.app.store.Stores;
 import java.io.IOException;
@@ -79,7 +80,7 @@ final class PutCommand implements Callable<Integer> {
       AddResult result;
       try {
         result = store.add(request);
-      } catch (StoreException e) {
+      } catch (StowageException e) {
         progressLine.end();
         if (data.refusal().isPresent()) {
           throw new InvalidImageDataException(data.refusal().get()

@@ -1,7 +1,8 @@
 package io.stowage.app.cli;
 
-import io.stowage.api.Capability;
-import io.stowage.api.Location;
+
+import io.stowage.api.store.Capability;
+import io.stowage.api.store.Location;
 import io.stowage.app.Host;
 import io.stowage.app.store.Stores;
 import java.util.LinkedHashMap;

@@ -1,6 +1,7 @@
 package io.stowage.app.cli;
 
-import io.stowage.api.Location;
+
+import io.stowage.api.store.Location;
 import io.stowage.app.Host;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,6 +1,7 @@
 package io.stowage.app.cli;
 
-import io.stowage.api.Store;
+
+import io.stowage.api.store.Store;
 import io.stowage.app.Host;
 import io.stowage.app.store.ConfiguredStore;
 import java.io.PrintStream;

@@ -1,5 +1,10 @@
 package io.stowage.app.config;
 
+
+import io.stowage.api.BadStoreConfigurationException;
+import io.stowage.api.DataSize;
+import io.stowage.api.HashAlgorithm;
+import io.stowage.api.InvalidRequestException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -10,10 +15,6 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.stowage.api.BadStoreConfigurationException;
-import io.stowage.api.DataSize;
-import io.stowage.api.HashAlgorithm;
-import io.stowage.api.InvalidRequestException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

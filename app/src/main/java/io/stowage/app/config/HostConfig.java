@@ -1,8 +1,9 @@
 package io.stowage.app.config;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.stowage.api.DataSize;
 import io.stowage.api.HashAlgorithm;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package io.stowage.app.config;
 
-import io.stowage.api.DataSize;
 
+import io.stowage.api.DataSize;
 /** The host's own configuration sections, as Jackson binds them; absent keys are null here. */
 final class Sections {
   private Sections() {}

@@ -1,10 +1,11 @@
 package io.stowage.app.config;
 
+
+import io.stowage.api.DataSize;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
-import io.stowage.api.DataSize;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,7 +66,7 @@ final class ValueDeserializers {
     }
   }
 
-  /** Paths are kept as written; plugins resolve them with {@code StoreContext.resolve}. */
+  /** Paths are kept as written; plugins resolve them with {@code InstanceContext.resolve}. */
   static final class Paths extends StdScalarDeserializer<Path> {
     private static final long serialVersionUID = 1L;
 

@@ -1,10 +1,11 @@
 package io.stowage.app.disk;
 
-import io.stowage.api.DiskFormat;
-import io.stowage.api.DiskInfo;
+
+import io.stowage.api.disk.DiskFormat;
+import io.stowage.api.disk.DiskInfo;
 import io.stowage.api.InvalidImageDataException;
-import io.stowage.api.SafetyFinding;
-import io.stowage.api.StreamInspector;
+import io.stowage.api.disk.SafetyFinding;
+import io.stowage.api.disk.StreamInspector;
 import io.stowage.app.plugin.Contribution;
 import java.io.FilterInputStream;
 import java.io.IOException;

@@ -1,7 +1,8 @@
 package io.stowage.app.disk;
 
-import io.stowage.api.DiskFormat;
-import io.stowage.api.SparseChannel;
+
+import io.stowage.api.disk.DiskFormat;
+import io.stowage.api.disk.SparseChannel;
 import io.stowage.api.StoreIOException;
 import io.stowage.app.plugin.Contribution;
 import java.io.IOException;

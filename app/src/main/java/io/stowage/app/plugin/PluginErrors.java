@@ -19,7 +19,7 @@ public final class PluginErrors {
       message = p.getErrorMessages().iterator().next().getMessage();
     }
     String first = message.strip().split("\\R", 2)[0];
-    boolean ours = t instanceof io.stowage.api.StoreException;
+    boolean ours = t instanceof io.stowage.api.StowageException;
     return ours ? first : t.getClass().getSimpleName() + (first.isEmpty() ? "" : ": " + first);
   }
 }

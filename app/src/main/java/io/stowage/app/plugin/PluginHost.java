@@ -1,9 +1,10 @@
 package io.stowage.app.plugin;
 
+
+import io.stowage.api.cache.CacheDriverProvider;
+import io.stowage.api.disk.DiskFormat;
+import io.stowage.api.store.StoreProvider;
 import com.google.inject.Injector;
-import io.stowage.api.CacheDriverProvider;
-import io.stowage.api.DiskFormat;
-import io.stowage.api.StoreProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package io.stowage.app.store;
 
-import io.stowage.api.Store;
+
+import io.stowage.api.store.Store;
 import io.stowage.api.UnavailableException;
 import java.util.Optional;
 

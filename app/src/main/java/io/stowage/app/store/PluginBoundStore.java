@@ -1,12 +1,13 @@
 package io.stowage.app.store;
 
-import io.stowage.api.AddRequest;
-import io.stowage.api.AddResult;
+
+import io.stowage.api.store.AddRequest;
+import io.stowage.api.store.AddResult;
 import io.stowage.api.ByteRange;
-import io.stowage.api.Capability;
+import io.stowage.api.store.Capability;
 import io.stowage.api.ImageData;
-import io.stowage.api.Location;
-import io.stowage.api.Store;
+import io.stowage.api.store.Location;
+import io.stowage.api.store.Store;
 import java.net.URI;
 import java.util.Set;
 import java.util.function.Supplier;

@@ -1,9 +1,10 @@
 package io.stowage.app.store;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.stowage.api.BadStoreConfigurationException;
-import io.stowage.api.StoreContext;
-import io.stowage.api.StoreProvider;
+import io.stowage.api.InstanceContext;
+import io.stowage.api.store.StoreProvider;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stowage.app.config.ConfigLoader;
 import io.stowage.app.config.HostConfig;
 import io.stowage.app.plugin.Contribution;
@@ -55,7 +56,7 @@ final class StoreBinder {
     String path = "stores." + id;
     try {
       return new ConfiguredStore(id, type, Optional.of(create(provider, id, settings,
-          new StoreContext(id, config.baseDir()))), Optional.empty());
+          new InstanceContext(id, config.baseDir()))), Optional.empty());
     } catch (BadStoreConfigurationException e) {
       return unavailable(id, type, e.under(path).getMessage());
     } catch (RuntimeException | LinkageError e) {
@@ -63,8 +64,8 @@ final class StoreBinder {
     }
   }
 
-  private <C> io.stowage.api.Store create(Contribution<StoreProvider<?>> contribution, String id,
-      ObjectNode settings, StoreContext context) {
+  private <C> io.stowage.api.store.Store create(Contribution<StoreProvider<?>> contribution, String id,
+      ObjectNode settings, InstanceContext context) {
     @SuppressWarnings("unchecked")
     StoreProvider<C> provider = (StoreProvider<C>) contribution.extension();
     return contribution.call(() -> {

@@ -1,10 +1,11 @@
 package io.stowage.app.store;
 
+
 import io.stowage.api.BadLocationException;
-import io.stowage.api.Capability;
-import io.stowage.api.Location;
-import io.stowage.api.Store;
-import io.stowage.api.StoreProvider;
+import io.stowage.api.store.Capability;
+import io.stowage.api.store.Location;
+import io.stowage.api.store.Store;
+import io.stowage.api.store.StoreProvider;
 import io.stowage.api.UnavailableException;
 import io.stowage.api.UnknownSchemeException;
 import io.stowage.api.UnsupportedStoreOperationException;

@@ -1,9 +1,10 @@
 package com.example.gzipstore;
 
+
 import io.stowage.api.BadStoreConfigurationException;
-import io.stowage.api.Store;
-import io.stowage.api.StoreContext;
-import io.stowage.api.StoreProvider;
+import io.stowage.api.InstanceContext;
+import io.stowage.api.store.Store;
+import io.stowage.api.store.StoreProvider;
 import java.nio.file.Path;
 import org.pf4j.Extension;
 
@@ -25,7 +26,7 @@ public final class GzipStoreProvider implements StoreProvider<GzipStoreProvider.
   }
 
   @Override
-  public Store create(String id, Config config, StoreContext context) {
+  public Store create(String id, Config config, InstanceContext context) {
     if (config.dir() == null || config.dir().isBlank()) {
       throw new BadStoreConfigurationException("dir", "is required");
     }

@@ -1,7 +1,8 @@
 package com.example.gzipstore;
 
-import io.stowage.api.Store;
-import io.stowage.api.StoreContext;
+
+import io.stowage.api.InstanceContext;
+import io.stowage.api.store.Store;
 import io.stowage.tck.StoreContract;
 import java.nio.file.Path;
 
@@ -10,6 +11,6 @@ class GzipStoreContractTest extends StoreContract {
   @Override
   protected Store newStore(Path workDir) {
     return new GzipStoreProvider()
-        .create("tck", new GzipStoreProvider.Config("images", 1), new StoreContext("tck", workDir));
+        .create("tck", new GzipStoreProvider.Config("images", 1), new InstanceContext("tck", workDir));
   }
 }

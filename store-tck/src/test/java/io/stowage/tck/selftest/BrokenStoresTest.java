@@ -1,10 +1,11 @@
 package io.stowage.tck.selftest;
 
+
+import io.stowage.api.store.Capability;
+import io.stowage.api.store.Store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-import io.stowage.api.Capability;
-import io.stowage.api.Store;
 import io.stowage.tck.StoreContract;
 import io.stowage.tck.selftest.SimpleFileStore.Defect;
 import java.nio.file.Path;

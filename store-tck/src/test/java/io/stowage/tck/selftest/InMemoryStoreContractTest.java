@@ -1,6 +1,7 @@
 package io.stowage.tck.selftest;
 
-import io.stowage.api.Store;
+
+import io.stowage.api.store.Store;
 import io.stowage.tck.StoreContract;
 import java.nio.file.Path;
 

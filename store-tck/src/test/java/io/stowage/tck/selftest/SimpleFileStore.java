@@ -1,20 +1,21 @@
 package io.stowage.tck.selftest;
 
-import io.stowage.api.AddRequest;
-import io.stowage.api.AddResult;
+
+import io.stowage.api.store.AddRequest;
+import io.stowage.api.store.AddResult;
 import io.stowage.api.BadLocationException;
 import io.stowage.api.ByteRange;
-import io.stowage.api.Capability;
+import io.stowage.api.store.Capability;
 import io.stowage.api.DataStreamException;
 import io.stowage.api.DuplicateException;
 import io.stowage.api.ImageData;
 import io.stowage.api.ImageIds;
-import io.stowage.api.Location;
+import io.stowage.api.store.Location;
 import io.stowage.api.Multihash;
 import io.stowage.api.NotFoundException;
 import io.stowage.api.SizeCapExceededException;
 import io.stowage.api.SizeMismatchException;
-import io.stowage.api.Store;
+import io.stowage.api.store.Store;
 import io.stowage.api.StoreIOException;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,9 @@
-package io.stowage.api;
+package io.stowage.api.cache;
 
+
+
+import io.stowage.api.InstanceContext;
+import io.stowage.api.store.StoreProvider;
 import org.pf4j.ExtensionPoint;
 
 /**
@@ -23,5 +27,5 @@ public interface CacheDriverProvider<C> extends ExtensionPoint {
    *
    * @throws BadStoreConfigurationException a value is invalid or the folder cannot serve
    */
-  CacheDriver create(C config, StoreContext context);
+  CacheDriver create(C config, InstanceContext context);
 }

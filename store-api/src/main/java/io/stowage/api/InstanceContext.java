@@ -9,8 +9,8 @@ import java.nio.file.Path;
  * @param baseDir the folder of the configuration file; relative paths in the configuration are
  *     resolved against it
  */
-public record StoreContext(String instanceId, Path baseDir) {
-  public StoreContext {
+public record InstanceContext(String instanceId, Path baseDir) {
+  public InstanceContext {
     baseDir = baseDir.toAbsolutePath().normalize();
   }
 

@@ -1,4 +1,12 @@
-package io.stowage.api;
+package io.stowage.api.store;
+
+
+import io.stowage.api.HashAlgorithm;
+import io.stowage.api.ImageIds;
+import io.stowage.api.ProgressListener;
+import io.stowage.api.SizeCapExceededException;
+import io.stowage.api.InvalidRequestException;
+
 
 import java.io.InputStream;
 import java.util.Objects;

@@ -1,5 +1,8 @@
-package io.stowage.api;
+package io.stowage.api.cache;
 
+
+
+import io.stowage.api.ImageData;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

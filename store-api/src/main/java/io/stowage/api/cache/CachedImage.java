@@ -1,4 +1,5 @@
-package io.stowage.api;
+package io.stowage.api.cache;
+
 
 import java.time.Instant;
 

@@ -1,4 +1,10 @@
-package io.stowage.api;
+package io.stowage.api.disk;
+
+
+import io.stowage.api.InvalidImageDataException;
+import io.stowage.api.UnsupportedStoreOperationException;
+import io.stowage.api.InvalidRequestException;
+
 
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;

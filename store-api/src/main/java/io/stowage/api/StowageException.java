@@ -6,16 +6,19 @@ package io.stowage.api;
  * each subclass to an exit code and an HTTP status.
  *
  * <p>Backends throw the most specific subclass; anything else that escapes a backend is
- * reported by the host as an internal error of that backend.
+ * reported by the host as an internal error of that backend, with the plugin named.
+ *
+ * <p>Every subclass is final: a caller that handles one type handles exactly one kind of
+ * failure.
  */
-public class StoreException extends RuntimeException {
+public abstract class StowageException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  public StoreException(String message) {
+  protected StowageException(String message) {
     super(message);
   }
 
-  public StoreException(String message, Throwable cause) {
+  protected StowageException(String message, Throwable cause) {
     super(message, cause);
   }
 }

@@ -1,4 +1,9 @@
-package io.stowage.api;
+package io.stowage.api.store;
+
+
+import io.stowage.api.Multihash;
+import io.stowage.api.InvalidRequestException;
+
 
 import java.util.Map;
 import java.util.Objects;
@@ -15,10 +20,10 @@ public record AddResult(Location location, long size, String md5, Multihash mult
     Objects.requireNonNull(location, "location");
     Objects.requireNonNull(multihash, "multihash");
     if (size < 0) {
-      throw new IllegalArgumentException("size " + size + " is negative");
+      throw new InvalidRequestException("size " + size + " is negative");
     }
     if (!MD5_HEX.matcher(md5).matches()) {
-      throw new IllegalArgumentException("not an md5 hex digest: " + md5);
+      throw new InvalidRequestException("not an md5 hex digest: " + md5);
     }
   }
 

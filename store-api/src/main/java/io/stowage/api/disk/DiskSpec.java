@@ -1,4 +1,5 @@
-package io.stowage.api;
+package io.stowage.api.disk;
+
 
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,5 +1,8 @@
-package io.stowage.api;
+package io.stowage.api.store;
 
+
+
+import io.stowage.api.ByteRange;
 /** What a {@link Store} can do. The host refuses operations a store does not declare. */
 public enum Capability {
   /** {@link Store#get} of whole images. */

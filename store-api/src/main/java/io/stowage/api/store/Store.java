@@ -1,4 +1,12 @@
-package io.stowage.api;
+package io.stowage.api.store;
+
+
+import io.stowage.api.ByteRange;
+import io.stowage.api.DuplicateException;
+import io.stowage.api.ImageData;
+import io.stowage.api.SizeMismatchException;
+import io.stowage.api.InvalidRequestException;
+
 
 import java.net.URI;
 import java.util.Set;

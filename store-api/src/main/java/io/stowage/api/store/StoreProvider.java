@@ -1,5 +1,8 @@
-package io.stowage.api;
+package io.stowage.api.store;
 
+
+
+import io.stowage.api.InstanceContext;
 import org.pf4j.ExtensionPoint;
 
 /**
@@ -27,5 +30,5 @@ public interface StoreProvider<C> extends ExtensionPoint {
    * @throws BadStoreConfigurationException a value is invalid; its path is relative to the
    *     instance's subtree and the host adds {@code stores.<id>}
    */
-  Store create(String id, C config, StoreContext context);
+  Store create(String id, C config, InstanceContext context);
 }

@@ -1,5 +1,8 @@
-package io.stowage.api;
+package io.stowage.api.store;
 
+
+
+import io.stowage.api.BadLocationException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Map;

@@ -1,4 +1,5 @@
-package io.stowage.api;
+package io.stowage.api.disk;
+
 
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;

@@ -1,4 +1,5 @@
-package io.stowage.api;
+package io.stowage.api.disk;
+
 
 /**
  * Something about a disk image that makes it unsafe to accept as it is.
