@@ -11,6 +11,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -33,6 +34,7 @@ final class EntryIndex {
   private final CacheFolder folder;
   private final TreeMap<String, CachedImage> byId = new TreeMap<>();
   private final TreeSet<CachedImage> byAccess = new TreeSet<>(BY_ACCESS);
+  private final HashMap<String, AccessRecord> records = new HashMap<>();
   private long totalSize;
   private long seenGeneration = -1;
   private FileTime seenModified = FileTime.fromMillis(0);
@@ -62,39 +64,57 @@ final class EntryIndex {
     return rescans;
   }
 
-  /** Records this process's change: {@code image} now is (or replaces) its id's entry. */
-  synchronized void put(CachedImage image) throws IOException {
-    remove(image.imageId(), false);
+  /** Records this process's commit: {@code image} now is (or replaces) its id's entry. */
+  synchronized void put(CachedImage image, AccessRecord record) throws IOException {
+    add(image, record);
+    changed(true);
+  }
+
+  private void add(CachedImage image, AccessRecord record) {
+    forget(image.imageId());
     byId.put(image.imageId(), image);
     byAccess.add(image);
+    records.put(image.imageId(), record);
     totalSize += image.size();
-    changed();
+  }
+
+  /**
+   * The entry's access record as this index knows it, if the index is current: no other
+   * process changed anything since. The caller holds the entry's hit lock, under which every
+   * process bumps the generation before it lets go, so a record returned here is the latest.
+   */
+  synchronized Optional<AccessRecord> knownRecord(String id) {
+    if (folder.generation() != seenGeneration) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(records.get(id));
   }
 
   /** Records this process's change: the entry of {@code id} is gone. */
   synchronized void remove(String id) throws IOException {
-    remove(id, true);
+    forget(id);
+    changed(true);
   }
 
-  /** Records a hit this process counted on an entry the index may or may not hold. */
+  /**
+   * Records a hit this process counted on an entry the index may or may not hold. Called under
+   * the entry's hit lock (see {@link #knownRecord}).
+   */
   synchronized void touch(String id, AccessRecord access) throws IOException {
     CachedImage old = byId.get(id);
     if (old != null) {
-      put(new CachedImage(id, old.size(), old.lastModified(), access.lastAccessed(),
-          access.hits()));
-    } else {
-      changed();
+      add(new CachedImage(id, old.size(), old.lastModified(), access.lastAccessed(),
+          access.hits()), access);
     }
+    changed(false); // attributes only: the folder's modification time did not move
   }
 
-  private void remove(String id, boolean announce) throws IOException {
+  private void forget(String id) {
     CachedImage old = byId.remove(id);
+    records.remove(id);
     if (old != null) {
       byAccess.remove(old);
       totalSize -= old.size();
-    }
-    if (announce) {
-      changed();
     }
   }
 
@@ -103,11 +123,13 @@ final class EntryIndex {
    * the index (with the change just applied) is still valid, and so is the folder's new
    * modification time; otherwise the next query reads the folder again.
    */
-  private void changed() throws IOException {
+  private void changed(boolean folderChanged) throws IOException {
     long before = folder.bumpGeneration();
     if (before == seenGeneration) {
       seenGeneration = before + 1;
-      seenModified = modified();
+      if (folderChanged) {
+        seenModified = modified();
+      }
     } else {
       seenGeneration = -1;
     }
@@ -122,6 +144,7 @@ final class EntryIndex {
     // Read before scanning: a change during the scan makes the next query scan again.
     byId.clear();
     byAccess.clear();
+    records.clear();
     totalSize = 0;
     try (DirectoryStream<Path> files = Files.newDirectoryStream(folder.base)) {
       for (Path file : files) {
@@ -129,11 +152,12 @@ final class EntryIndex {
         if (name.startsWith(".")) {
           continue;
         }
-        Optional<CachedImage> entry = read(file, name);
+        Optional<Scanned> entry = scan(file, name);
         if (entry.isPresent()) {
-          byId.put(name, entry.get());
-          byAccess.add(entry.get());
-          totalSize += entry.get().size();
+          byId.put(name, entry.get().image());
+          byAccess.add(entry.get().image());
+          entry.get().record().ifPresent(r -> records.put(name, r));
+          totalSize += entry.get().image().size();
         }
       }
     }
@@ -146,11 +170,18 @@ final class EntryIndex {
     return Files.getLastModifiedTime(folder.base);
   }
 
+  /** An entry as read from the folder, with its record unless Glance's driver wrote it. */
+  record Scanned(CachedImage image, Optional<AccessRecord> record) {}
+
   /**
    * The entry in {@code file}, from its attributes; empty if it is not a regular file (the
    * subfolders) or vanished meanwhile.
    */
   static Optional<CachedImage> read(Path file, String id) throws IOException {
+    return scan(file, id).map(Scanned::image);
+  }
+
+  private static Optional<Scanned> scan(Path file, String id) throws IOException {
     try {
       BasicFileAttributes attributes =
           Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -166,11 +197,11 @@ final class EntryIndex {
         // Written by Glance's own driver: its counter, and no access time but the file's.
         hits = Xattrs.read(file, Xattrs.HITS).map(EntryIndex::parseCount).orElse(0L);
       }
-      return Optional.of(new CachedImage(id, attributes.size(),
+      return Optional.of(new Scanned(new CachedImage(id, attributes.size(),
           attributes.lastModifiedTime().toInstant(),
           access.map(AccessRecord::lastAccessed)
               .orElse(attributes.lastModifiedTime().toInstant()),
-          hits));
+          hits), access));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }

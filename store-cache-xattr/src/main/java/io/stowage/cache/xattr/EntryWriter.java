@@ -122,15 +122,15 @@ final class EntryWriter implements CacheWriter {
     check("multihash", multihash, expected.multihash().map(m -> m.value()));
     Instant now = clock.now();
     try {
-      // The record and Glance's counter go on before the rename: a committed entry always
-      // has them.
-      Xattrs.write(path, Xattrs.ACCESS, AccessRecord.committed(written, now).text());
-      Xattrs.write(path, Xattrs.HITS, "0");
+      // The record goes on before the rename: a committed entry always has one.
+      AccessRecord record = AccessRecord.committed(written, now);
+      Xattrs.write(path, Xattrs.ACCESS, record.text());
+      Xattrs.write(path, Xattrs.HITS, "0"); // for Glance's tools, which expect the attribute
       Instant modified = Files.getLastModifiedTime(path).toInstant();
       Files.move(path, folder.entry(id), StandardCopyOption.ATOMIC_MOVE);
       state = State.COMMITTED;
       Files.deleteIfExists(folder.queue.resolve(id));
-      folder.index.put(new CachedImage(id, written, modified, now, 0));
+      folder.index.put(new CachedImage(id, written, modified, now, 0), record);
     } catch (IOException e) {
       StowageException failure = IoFailures.onWrite("committing cache entry " + id, e);
       if (state == State.OPEN) {

@@ -200,14 +200,19 @@ final class XattrCacheDriver implements CacheDriver {
 
   /**
    * Adds one hit to the entry's record under the image's hit lock, so that no two updates
-   * interleave between read and write, whichever processes make them. Empty if the entry is
-   * damaged: its size differs from the committed one (it is moved to invalid).
+   * interleave between read and write, whichever processes make them. The record comes from
+   * the index when no other process changed anything since (one attribute write per hit),
+   * else from the file. Empty if the entry is damaged: its size differs from the committed one
+   * (it is then moved to invalid).
    */
   private Optional<AccessRecord> countHit(String id, Path path, long size) throws IOException {
     Optional<AccessRecord> counted;
     try {
       counted = folder.underHitLock(id, () -> {
-        Optional<AccessRecord> old = Xattrs.read(path, Xattrs.ACCESS).flatMap(AccessRecord::parse);
+        Optional<AccessRecord> old = folder.index.knownRecord(id).filter(r -> r.size() == size);
+        if (old.isEmpty()) {
+          old = Xattrs.read(path, Xattrs.ACCESS).flatMap(AccessRecord::parse);
+        }
         AccessRecord record;
         if (old.isPresent()) {
           if (old.get().size() != size) {
@@ -215,11 +220,13 @@ final class XattrCacheDriver implements CacheDriver {
           }
           record = old.get().hit(now());
         } else {
+          // Written by Glance's driver: start from its counter.
           long glanceHits = Xattrs.read(path, Xattrs.HITS).map(EntryIndex::parseCount).orElse(0L);
           record = new AccessRecord(glanceHits, now(), size).hit(now());
         }
         Xattrs.write(path, Xattrs.ACCESS, record.text());
-        Xattrs.write(path, Xattrs.HITS, Long.toString(record.hits()));
+        // Before the lock is let go: the next holder must see the generation moved.
+        folder.index.touch(id, record);
         return Optional.of(record);
       });
     } catch (NoSuchFileException e) {
@@ -228,9 +235,7 @@ final class XattrCacheDriver implements CacheDriver {
     }
     if (counted.isEmpty()) {
       quarantine(id, path, "entry size is " + size + " bytes, not the size it was committed with");
-      return Optional.empty();
     }
-    folder.index.touch(id, counted.get());
     return counted;
   }
 

@@ -18,7 +18,10 @@ import java.util.Optional;
  * Values are short UTF-8 text, as Glance writes them.
  */
 final class Xattrs {
-  /** Glance's hit counter; kept up to date so Glance's own tools read it. */
+  /**
+   * Glance's hit counter: read from entries Glance's driver wrote; set to 0 on commit so
+   * Glance's tools find it. Stowage counts in {@link #ACCESS}.
+   */
   static final String HITS = "hits";
   /** Glance's reason a write failed, on files in {@code invalid/}. */
   static final String ERROR = "error";
