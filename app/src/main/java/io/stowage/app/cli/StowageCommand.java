@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
       RmCommand.class,
       InspectCommand.class,
       DiskCommand.class,
+      CacheCommand.class,
     })
 final class StowageCommand implements Runnable {
   final Console console;
