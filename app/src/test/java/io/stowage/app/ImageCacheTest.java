@@ -163,6 +163,50 @@ class ImageCacheTest {
   }
 
   @Test
+  void theScheduleRunsThePrunerCleanerAndPrefetcher() throws Exception {
+    cache.close();
+    host.close();
+    Path config = Files.writeString(home.resolve("scheduled.yaml"), """
+        plugins: { dir: %s }
+        cache:
+          driver: xattr
+          dir: cache
+          max_size: 100KiB
+          prune_interval: 1s
+          clean_interval: 1s
+          prefetch_interval: 1s
+        """.formatted(DistributionTest.PLUGINS.toAbsolutePath()));
+    ConfigLoader loader = new ConfigLoader();
+    host = Host.boot(loader.load(config), loader);
+    cache = ImageCache.open(host).orElseThrow();
+    byte[] q = bytes(50_000, 7);
+    cache.queue("queued");
+    try (var writer = cache.driver().openForWrite("failed", ExpectedImage.unknown())) {
+      writer.abort("test");
+    }
+    readAll(cache.open("old", ExpectedImage.unknown(), ByteRange.ALL, store(bytes(90_000, 8))));
+    assertThat(invalidCount()).isEqualTo(1);
+    try (io.stowage.app.cache.CacheSchedule schedule = io.stowage.app.cache.CacheSchedule.start(
+        cache, Optional.of(id -> Optional.of(new ImageCache.Fetch(ExpectedImage.unknown(),
+            store(q)))))) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (System.nanoTime() < deadline && !(cache.driver().isCached("queued")
+          && !cache.driver().isCached("old") && invalidCount() == 0)) {
+        Thread.sleep(100);
+      }
+    }
+    assertThat(cache.driver().isCached("queued")).as("prefetched").isTrue();
+    assertThat(cache.driver().isCached("old")).as("pruned").isFalse();
+    assertThat(invalidCount()).as("invalid entries after the cleaner ran").isZero();
+  }
+
+  private long invalidCount() throws IOException {
+    try (var files = Files.list(home.resolve("cache/invalid"))) {
+      return files.count();
+    }
+  }
+
+  @Test
   void thePrefetcherCachesQueuedImagesAndDropsVanishedOnes() throws Exception {
     byte[] a = bytes(10_000, 6);
     cache.queue("a");
