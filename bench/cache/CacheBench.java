@@ -98,21 +98,31 @@ public final class CacheBench {
       }
       print("send", t);
     }
-    int pruned = 0;
+    // Glance's pruner, step by step: least recently accessed first until under the maximum.
+    // "prune100" removes the 100 least recently accessed entries, "prune" then prunes to half.
+    t = clock();
+    int pruned = pruneTo(driver, driver.totalSize() - 100L * small);
+    print("prune100", t);
     if (prune) {
       t = clock();
-      long size = driver.totalSize();
-      Optional<CachedImage> entry = driver.leastRecentlyAccessed();
-      while (entry.isPresent() && size > maxSize) {
-        driver.delete(entry.get().imageId());
-        size -= entry.get().size();
-        pruned++;
-        entry = driver.leastRecentlyAccessed();
-      }
+      pruned += pruneTo(driver, maxSize);
       print("prune", t);
     }
     System.out.printf("check listed=%d bytes_read=%d pruned=%d left=%d hits=%d%n", listed.size(),
         total, pruned, driver.cachedImages().size(), driver.hits("big"));
+  }
+
+  private static int pruneTo(CacheDriver driver, long maxSize) {
+    int pruned = 0;
+    long size = driver.totalSize();
+    Optional<CachedImage> entry = driver.leastRecentlyAccessed();
+    while (entry.isPresent() && size > maxSize) {
+      driver.delete(entry.get().imageId());
+      size -= entry.get().size();
+      pruned++;
+      entry = driver.leastRecentlyAccessed();
+    }
+    return pruned;
   }
 
   private static final com.sun.management.OperatingSystemMXBean OS =
