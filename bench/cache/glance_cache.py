@@ -10,6 +10,7 @@ each, written oldest first, then "big" of BIG_BYTES. measure, in a fresh process
   list2    the same, a second time
   read     READS times: open_for_read("big"), read it in 64 KiB chunks, close (counts a hit)
   send     READS times: the same, each chunk written to /dev/null (as a server writes a socket)
+  read2    read again (a warmed-up process: what a long-running server sees)
   prune100 ImageCache.prune() with image_cache_max_size 100 small entries under the total
            (Glance's pruner: least recently accessed first, until under the maximum)
   prune    then the same down to half the small entries + big (unless "noprune")
@@ -94,6 +95,14 @@ def measure(cache_dir, entries, small, reads, prune):
                 os.write(sink, chunk)
     out.append(("send", since(t)))
     os.close(sink)
+    t = clock()
+    for _ in range(reads):
+        with driver.open_for_read("big") as f:
+            while True:
+                chunk = f.read(65536)
+                if not chunk:
+                    break
+    out.append(("read2", since(t)))
     # Glance's pruner scans the whole folder for every entry it removes; "prune100" removes the
     # 100 least recently accessed entries (the same work on both sides), "prune" prunes to half.
     total = sum(e["size"] for e in listed)

@@ -5,7 +5,8 @@
 # Each round, for each variant (order alternating): a fresh folder is filled with ENTRIES small
 # entries and one 1 MiB entry (not timed), then a fresh process times: list (its first call),
 # list2 (a second call), read (READS cache-hit reads of the 1 MiB entry into memory), send (the
-# same reads delivered to /dev/null: Glance writes each chunk, Stowage transferTo), prune100 (the
+# same reads delivered to /dev/null: Glance writes each chunk, Stowage transferTo), read2 (read
+# again, warmed up), prune100 (the
 # 100 least recently accessed entries, as Glance's pruner does: LRU first until under a maximum),
 # prune (on to half the small entries).
 # Usage: bench/cache/run.sh [rounds]   (WORK=/var/tmp/... ENTRIES=10000 SMALL=1024 READS=1000
@@ -76,7 +77,7 @@ for line in open(sys.argv[1]):
 fmt = lambda xs: ", ".join("%.4f" % x for x in xs)
 print("| step | measure | glance: median (values) | stowage: median (values) | glance/stowage |")
 print("|---|---|---|---|---|")
-for name in ["list", "list2", "read", "send", "prune100", "prune"]:
+for name in ["list", "list2", "read", "send", "read2", "prune100", "prune"]:
     for kind in ["wall", "cpu"]:
         g, s = values[("glance", name, kind)], values[("stowage", name, kind)]
         if not g or not s:
