@@ -105,9 +105,9 @@ def measure(cache_dir, entries, small, reads, prune):
     out.append(("read2", since(t)))
     # Glance's pruner scans the whole folder for every entry it removes; "prune100" removes the
     # 100 least recently accessed entries (the same work on both sides), "prune" prunes to half.
-    total = sum(e["size"] for e in listed)
+    cache_size = sum(e["size"] for e in listed)
     t = clock()
-    pruned, _ = prune_to(total - 100 * small)
+    pruned, _ = prune_to(cache_size - 100 * small)
     out.append(("prune100", since(t)))
     if prune:
         t = clock()
