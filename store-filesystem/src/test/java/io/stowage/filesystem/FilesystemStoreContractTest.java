@@ -11,7 +11,7 @@ class FilesystemStoreContractTest extends StoreContract {
   @Override
   protected Store newStore(Path workDir) {
     return new FilesystemStoreProvider()
-        .create("tck", FilesystemConfig.ofDatadir("images"), new InstanceContext("tck", workDir));
+        .create(FilesystemConfig.ofDatadir("images"), new InstanceContext("tck", workDir));
   }
 
   @Override

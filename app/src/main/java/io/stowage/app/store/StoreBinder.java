@@ -71,7 +71,7 @@ final class StoreBinder {
     return contribution.call(() -> {
       // Errors carry paths relative to the store's subtree; the caller adds stores.<id>.
       C bound = loader.bind(settings, provider.configType(), "");
-      return new PluginBoundStore(provider.create(id, bound, context), contribution.classLoader());
+      return new PluginBoundStore(provider.create(bound, context), contribution.classLoader());
     });
   }
 
