@@ -4,24 +4,16 @@ package io.stowage.app.config;
 import io.stowage.api.BadStoreConfigurationException;
 import io.stowage.api.DataSize;
 import io.stowage.api.HashAlgorithm;
+import io.stowage.config.ConfigBinder;
 import io.stowage.api.InvalidRequestException;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,20 +32,9 @@ public final class ConfigLoader {
       Set.of("plugins", "server", "registry", "hashing", "image", "default_store", "stores",
           "cache");
 
-  private final ObjectMapper yaml;
+  private final ConfigBinder binder = new ConfigBinder();
 
-  public ConfigLoader() {
-    SimpleModule values = new SimpleModule("stowage-config-values");
-    values.addDeserializer(DataSize.class, new ValueDeserializers.DataSizes());
-    values.addDeserializer(Duration.class, new ValueDeserializers.Durations());
-    values.addDeserializer(Path.class, new ValueDeserializers.Paths());
-    this.yaml =
-        new ObjectMapper(new YAMLFactory())
-            .registerModule(values)
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-  }
+  public ConfigLoader() {}
 
   /** Reads a configuration file. */
   public HostConfig load(Path file) {
@@ -78,18 +59,7 @@ public final class ConfigLoader {
   }
 
   HostConfig parse(InputStream in, String source, Path baseDir) {
-    JsonNode root;
-    try {
-      root = yaml.readTree(in);
-    } catch (JsonProcessingException e) {
-      throw new BadStoreConfigurationException(
-          "", source + " is not valid YAML: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new BadStoreConfigurationException("", "cannot read " + source + ": " + e.getMessage());
-    }
-    if (root == null || root.isMissingNode() || root.isNull()) {
-      root = yaml.createObjectNode();
-    }
+    JsonNode root = binder.read(in, source);
     if (!root.isObject()) {
       throw new BadStoreConfigurationException("", source + " must be a mapping of keys to values");
     }
@@ -155,41 +125,13 @@ public final class ConfigLoader {
   }
 
   /**
-   * Binds a subtree to {@code type}.
+   * Binds a subtree to {@code type}, as {@link ConfigBinder} does for plugins' tests.
    *
    * @param path where the subtree sits, used in error messages (for example {@code stores.fast});
    *     empty for paths relative to the subtree
    * @throws BadStoreConfigurationException naming the exact key that is wrong
    */
   public <T> T bind(JsonNode node, Class<T> type, String path) {
-    try {
-      return yaml.treeToValue(node, type);
-    } catch (UnrecognizedPropertyException e) {
-      throw new BadStoreConfigurationException(
-          joinPath(path, e), "unknown key (known: " + e.getKnownPropertyIds() + ")");
-    } catch (JsonMappingException e) {
-      Throwable cause = e.getCause();
-      String reason = cause instanceof BadStoreConfigurationException b ? b.reason()
-          : cause instanceof IllegalArgumentException iae && iae.getMessage() != null ? iae.getMessage()
-          : e.getOriginalMessage().split("\n")[0].replaceAll(" \\(for Object starting.*", "");
-      if (cause instanceof BadStoreConfigurationException b) {
-        throw b.under(joinPath(path, e));
-      }
-      throw new BadStoreConfigurationException(joinPath(path, e), reason);
-    } catch (JsonProcessingException e) {
-      throw new BadStoreConfigurationException(path, e.getOriginalMessage());
-    }
-  }
-
-  private static String joinPath(String base, JsonMappingException e) {
-    StringBuilder sb = new StringBuilder(base);
-    for (JsonMappingException.Reference ref : e.getPath()) {
-      if (ref.getFieldName() != null) {
-        sb.append(sb.length() == 0 ? "" : ".").append(ref.getFieldName());
-      } else if (ref.getIndex() >= 0) {
-        sb.append('[').append(ref.getIndex()).append(']');
-      }
-    }
-    return sb.toString();
+    return binder.bind(node, type, path);
   }
 }
