@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -16,8 +18,6 @@ import io.stowage.api.DataSize;
 import io.stowage.api.InstanceContext;
 import io.stowage.api.store.Store;
 import io.stowage.api.store.StoreProvider;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -25,7 +25,7 @@ import java.time.Duration;
  * Binds YAML to configuration types the way the Stowage host does — the host uses this class —
  * so that a plugin's tests see exactly what an operator's {@code stowage.yaml} gives the plugin:
  * snake_case keys ({@code chunk_size} → {@code chunkSize}), unknown keys refused, absent keys
- * {@code null}, {@link DataSize} from {@code 64KiB}, {@link Duration} from {@code 30s} or
+ * {@code null}, a key given twice refused, {@link DataSize} from {@code 64KiB}, {@link Duration} from {@code 30s} or
  * {@code 1d}, {@link Path} as written. Every error is a {@link BadStoreConfigurationException}
  * whose path names the offending key.
  *
@@ -55,30 +55,26 @@ public final class ConfigBinder {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   }
 
+  /** Larger configuration texts are refused before parsing. */
+  public static final int MAX_BYTES = YamlTree.MAX_BYTES;
+
   /**
-   * Parses YAML into a tree; empty input is an empty mapping.
+   * Parses YAML into a tree, more strictly than YAML itself: a key given twice is an error,
+   * nesting is bounded, a whole number means its digits as written ({@code 0640} is 640, not
+   * octal); an empty document is an empty mapping.
    *
-   * @param source names the input in error messages (a file name)
-   * @throws BadStoreConfigurationException the text is not YAML or cannot be read
+   * @param source names the text in error messages (a file name)
+   * @throws BadStoreConfigurationException the text is too large or not such YAML (with line
+   *     and column)
    */
-  public JsonNode read(InputStream in, String source) {
-    JsonNode root;
-    try {
-      root = yaml.readTree(in);
-    } catch (JsonProcessingException e) {
-      throw new BadStoreConfigurationException(
-          "", source + " is not valid YAML: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new BadStoreConfigurationException("", "cannot read " + source + ": " + e.getMessage());
-    }
-    return root == null || root.isMissingNode() || root.isNull()
-        ? JsonNodeFactory.instance.objectNode() : root;
+  public JsonNode read(byte[] text, String source) {
+    JsonNode root = YamlTree.read(text, source);
+    return root.isNull() ? JsonNodeFactory.instance.objectNode() : root;
   }
 
-  /** {@link #read(InputStream, String)} of a string. */
+  /** {@link #read(byte[], String)} of a string. */
   public JsonNode read(String text) {
-    return read(new java.io.ByteArrayInputStream(
-        text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "the YAML text");
+    return read(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), "the YAML text");
   }
 
   /**
@@ -96,17 +92,44 @@ public final class ConfigBinder {
           joinPath(path, e), "unknown key (known: " + e.getKnownPropertyIds() + ")");
     } catch (JsonMappingException e) {
       Throwable cause = e.getCause();
+      String reason = cause instanceof BadStoreConfigurationException b ? b.reason()
+          : cause instanceof IllegalArgumentException iae && iae.getMessage() != null ? iae.getMessage()
+          : e instanceof MismatchedInputException m ? expected(m)
+          : "is not valid here";
       if (cause instanceof BadStoreConfigurationException b) {
         throw b.under(joinPath(path, e));
       }
-      String reason =
-          cause instanceof IllegalArgumentException iae && iae.getMessage() != null
-              ? iae.getMessage()
-              : e.getOriginalMessage().split("\n")[0].replaceAll(" \\(for Object starting.*", "");
       throw new BadStoreConfigurationException(joinPath(path, e), reason);
     } catch (JsonProcessingException e) {
       throw new BadStoreConfigurationException(path, e.getOriginalMessage());
     }
+  }
+
+  /** What a value of the wanted type looks like, in the configuration's words, not Java's. */
+  private static String expected(MismatchedInputException e) {
+    Class<?> type = e.getTargetType();
+    String got = e instanceof InvalidFormatException f && f.getValue() != null
+        ? "\"" + f.getValue() + "\" is not " : "expected ";
+    if (type == null) {
+      return "has a value of the wrong kind";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return got + "true or false";
+    }
+    if (type == int.class || type == long.class || type == Integer.class || type == Long.class
+        || type == short.class || type == Short.class) {
+      return got + "a whole number";
+    }
+    if (Number.class.isAssignableFrom(type) || type == double.class || type == float.class) {
+      return got + "a number";
+    }
+    if (type == String.class || type.isEnum()) {
+      return got + "text";
+    }
+    if (type.isArray() || java.util.Collection.class.isAssignableFrom(type)) {
+      return got + "a list";
+    }
+    return got + "a mapping of keys to values";
   }
 
   /** Binds YAML text to {@code type}; error paths are relative to the text's root. */

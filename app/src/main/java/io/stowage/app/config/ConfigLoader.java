@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -36,30 +36,57 @@ public final class ConfigLoader {
 
   public ConfigLoader() {}
 
-  /** Reads a configuration file. */
+  /**
+   * Reads a configuration file.
+   *
+   * @throws BadStoreConfigurationException the file is missing, a folder, a dangling link,
+   *     unreadable, too large, or not a valid configuration
+   */
   public HostConfig load(Path file) {
     Path absolute = file.toAbsolutePath().normalize();
-    try (InputStream in = Files.newInputStream(absolute)) {
-      return parse(in, absolute.toString(), absolute.getParent());
-    } catch (NoSuchFileException e) {
-      throw new BadStoreConfigurationException("", "configuration file " + absolute + " does not exist");
+    return parse(readConfigFile(absolute), absolute.toString(), absolute.getParent());
+  }
+
+  private static byte[] readConfigFile(Path file) {
+    if (Files.isDirectory(file)) {
+      throw new BadStoreConfigurationException("", "configuration file " + file + " is a folder");
+    }
+    if (!Files.exists(file)) {
+      if (Files.isSymbolicLink(file)) {
+        String target;
+        try {
+          target = Files.readSymbolicLink(file).toString();
+        } catch (IOException e) {
+          target = "a missing file";
+        }
+        throw new BadStoreConfigurationException("", "configuration file " + file
+            + " is a link to " + target + ", which does not exist");
+      }
+      throw new BadStoreConfigurationException("", "configuration file " + file + " does not exist");
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      // One byte over the limit is enough to refuse it, whatever its real size.
+      return in.readNBytes(ConfigBinder.MAX_BYTES + 1);
+    } catch (AccessDeniedException e) {
+      throw new BadStoreConfigurationException("", "cannot read configuration file " + file
+          + ": permission denied");
     } catch (IOException e) {
-      throw new BadStoreConfigurationException(
-          "", "cannot read configuration file " + absolute + ": " + e.getMessage());
+      throw new BadStoreConfigurationException("", "cannot read configuration file " + file
+          + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
     }
   }
 
   /** The configuration built into the host, with paths relative to {@code baseDir}. */
   public HostConfig embedded(Path baseDir) {
     try (InputStream in = ConfigLoader.class.getResourceAsStream("stowage-default.yaml")) {
-      return parse(in, EMBEDDED, baseDir);
+      return parse(in.readAllBytes(), EMBEDDED, baseDir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  HostConfig parse(InputStream in, String source, Path baseDir) {
-    JsonNode root = binder.read(in, source);
+  HostConfig parse(byte[] text, String source, Path baseDir) {
+    JsonNode root = binder.read(text, source);
     if (!root.isObject()) {
       throw new BadStoreConfigurationException("", source + " must be a mapping of keys to values");
     }
@@ -112,6 +139,11 @@ public final class ConfigLoader {
     Optional<ObjectNode> cache = Optional.ofNullable(root.get("cache")).filter(JsonNode::isObject).map(ObjectNode.class::cast);
 
     Path pluginsDir = baseDir.resolve(plugins.dir() == null ? "plugins" : plugins.dir()).normalize();
+    // A default folder that is absent just means no plugins; a named one that is absent is a typo.
+    if (plugins.dir() != null && !Files.isDirectory(pluginsDir)) {
+      throw new BadStoreConfigurationException("plugins.dir", pluginsDir
+          + (Files.exists(pluginsDir) ? " is not a folder" : " does not exist"));
+    }
     DataSize cap = image.sizeCap() == null ? DataSize.parse("1TiB") : image.sizeCap();
     return new HostConfig(source, baseDir, pluginsDir, algorithm, cap, defaultStore, stores, cache);
   }
@@ -125,7 +157,7 @@ public final class ConfigLoader {
   }
 
   /**
-   * Binds a subtree to {@code type}, as {@link ConfigBinder} does for plugins' tests.
+   * Binds a subtree to {@code type}, as {@link ConfigBinder} (shared with plugins' tests) does.
    *
    * @param path where the subtree sits, used in error messages (for example {@code stores.fast});
    *     empty for paths relative to the subtree
