@@ -14,7 +14,6 @@ import io.stowage.api.cache.CachedImage;
 import io.stowage.api.cache.ExpectedImage;
 import io.stowage.app.Host;
 import io.stowage.app.config.ConfigLoader;
-import io.stowage.app.plugin.Contribution;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -56,28 +55,24 @@ public final class ImageCache implements AutoCloseable {
     ObjectNode rest = section.get().deepCopy();
     CacheSettings settings = CacheSettings.take(rest, loader);
     @SuppressWarnings("rawtypes")
-    List<Contribution<CacheDriverProvider>> providers =
-        host.plugins().contributions(CacheDriverProvider.class);
-    for (@SuppressWarnings("rawtypes") Contribution<CacheDriverProvider> c : providers) {
-      if (c.extension().driver().equals(settings.driver())) {
-        return Optional.of(new ImageCache(create(c, rest, loader, host), settings));
+    List<CacheDriverProvider> providers = host.plugins().extensions(CacheDriverProvider.class);
+    for (@SuppressWarnings("rawtypes") CacheDriverProvider provider : providers) {
+      if (provider.driver().equals(settings.driver())) {
+        return Optional.of(new ImageCache(create(provider, rest, loader, host), settings));
       }
     }
     throw new BadStoreConfigurationException("cache.driver", "no started plugin provides cache "
         + "driver \"" + settings.driver() + "\"" + (providers.isEmpty() ? "" : " (available: "
-        + providers.stream().map(c -> c.extension().driver()).collect(Collectors.joining(", "))
-        + ")"));
+        + providers.stream().map(p -> p.driver()).collect(Collectors.joining(", ")) + ")"));
   }
 
+  /** The provider's driver; the plugin boundary proxies it and what it returns. */
   @SuppressWarnings({"rawtypes", "unchecked"})
-  private static CacheDriver create(Contribution<CacheDriverProvider> c, ObjectNode rest,
+  private static CacheDriver create(CacheDriverProvider provider, ObjectNode rest,
       ConfigLoader loader, Host host) {
-    CacheDriverProvider provider = c.extension();
     try {
-      CacheDriver driver = c.call(() -> provider.create(
-          loader.bind(rest, provider.configType(), "cache"),
-          new InstanceContext("cache", host.config().baseDir())));
-      return new PluginBoundCacheDriver(driver, c.classLoader());
+      return provider.create(loader.bind(rest, provider.configType(), "cache"),
+          new InstanceContext("cache", host.config().baseDir()));
     } catch (BadStoreConfigurationException e) {
       throw e.path().startsWith("cache") ? e : e.under("cache");
     }
