@@ -1,0 +1,172 @@
+package io.stowage.app.registry;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.stowage.api.StowageException;
+import io.stowage.api.UnavailableException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.ThreadLocalRandom;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+/**
+ * The registry's connection pool, migrations and transactions. Every {@link SQLException} leaves
+ * here as a {@link StowageException} with a one-line message ({@link DatabaseFailures}).
+ */
+final class Database implements AutoCloseable {
+  /** How long SQLite waits for another writer (another thread or process) before giving up. */
+  static final int BUSY_TIMEOUT_MILLIS = 30_000;
+
+  private static final int MAX_RETRIES = 8;
+
+  /** A unit of work on one connection. */
+  @FunctionalInterface
+  interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private final HikariDataSource pool;
+  private final Dialect dialect;
+  private final DatabaseFailures failures;
+
+  private Database(HikariDataSource pool, Dialect dialect, DatabaseFailures failures) {
+    this.pool = pool;
+    this.dialect = dialect;
+    this.failures = failures;
+  }
+
+  /** Opens the pool and brings the schema up to date. */
+  static Database open(RegistrySettings settings) {
+    Dialect dialect = settings.isSqlite() ? Dialect.SQLITE : Dialect.POSTGRESQL;
+    DatabaseFailures failures = new DatabaseFailures(settings.describe());
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("stowage-registry");
+    config.setJdbcUrl(settings.url());
+    config.setMaximumPoolSize(settings.maxPoolSize());
+    config.setMinimumIdle(1);
+    config.setConnectionTimeout(BUSY_TIMEOUT_MILLIS + 5_000L);
+    // Fail here, with the database's own reason, rather than on first use.
+    config.setInitializationFailTimeout(1);
+    if (dialect == Dialect.SQLITE) {
+      Path file = settings.sqliteFile();
+      createFolder(file, settings);
+      config.setDriverClassName("org.sqlite.JDBC");
+      config.addDataSourceProperty("journal_mode", "WAL");
+      config.addDataSourceProperty("synchronous", "FULL");
+      config.addDataSourceProperty("busy_timeout", String.valueOf(BUSY_TIMEOUT_MILLIS));
+      config.addDataSourceProperty("foreign_keys", "true");
+    } else {
+      config.setDriverClassName("org.postgresql.Driver");
+      settings.user().ifPresent(config::setUsername);
+      settings.password().ifPresent(config::setPassword);
+      config.addDataSourceProperty("connectTimeout", "10");
+      config.addDataSourceProperty("ApplicationName", "stowage");
+    }
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw failures.translate(e, "open");
+    }
+    Database db = new Database(pool, dialect, failures);
+    try {
+      db.migrate();
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+    return db;
+  }
+
+  private static void createFolder(Path file, RegistrySettings settings) {
+    Path parent = file.toAbsolutePath().getParent();
+    try {
+      Files.createDirectories(parent);
+    } catch (IOException e) {
+      throw new UnavailableException("cannot create the folder " + parent
+          + " for the registry database " + settings.describe() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void migrate() {
+    try {
+      Flyway.configure()
+          .dataSource(pool)
+          .locations("classpath:io/stowage/app/registry/migration")
+          .table("stowage_schema_history")
+          .failOnMissingLocations(true)
+          .validateMigrationNaming(true)
+          .cleanDisabled(true)
+          .load()
+          .migrate();
+    } catch (FlywayException e) {
+      throw failures.translate(e, "migrate");
+    }
+  }
+
+  Dialect dialect() {
+    return dialect;
+  }
+
+  /** Runs {@code work} on a connection in auto-commit mode: each statement is atomic alone. */
+  <T> T read(Work<T> work) {
+    try (Connection c = pool.getConnection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw failures.translate(e, "read");
+    } catch (RuntimeException e) {
+      throw failures.translate(e, "read");
+    }
+  }
+
+  /**
+   * Runs {@code work} in one transaction: committed when it returns, rolled back when it
+   * throws. A transaction the database aborted to break a deadlock or a serialization conflict
+   * is run again, so {@code work} must be repeatable.
+   */
+  <T> T write(Work<T> work) {
+    for (int attempt = 1; ; attempt++) {
+      try (Connection c = pool.getConnection()) {
+        dialect.begin(c);
+        try {
+          T result = work.run(c);
+          dialect.commit(c);
+          return result;
+        } catch (SQLException | RuntimeException e) {
+          try {
+            dialect.rollback(c);
+          } catch (SQLException suppressed) {
+            e.addSuppressed(suppressed);
+          }
+          throw e;
+        }
+      } catch (SQLException e) {
+        if (attempt < MAX_RETRIES && DatabaseFailures.isRetryable(e)) {
+          pause(attempt);
+          continue;
+        }
+        throw failures.translate(e, "write");
+      } catch (RuntimeException e) {
+        throw failures.translate(e, "write");
+      }
+    }
+  }
+
+  private static void pause(int attempt) {
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextInt(1, 10 << attempt));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UnavailableException("interrupted while retrying a registry transaction");
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}
