@@ -4,6 +4,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.stowage.api.StowageException;
 import io.stowage.api.UnavailableException;
+import io.stowage.api.WriteDeniedException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,6 +73,9 @@ final class Database implements AutoCloseable {
     try {
       pool = new HikariDataSource(config);
     } catch (RuntimeException e) {
+      if (dialect == Dialect.SQLITE) {
+        checkWritable(settings);
+      }
       throw failures.translate(e, "open");
     }
     Database db = new Database(pool, dialect, failures);
@@ -86,9 +92,33 @@ final class Database implements AutoCloseable {
     Path parent = file.toAbsolutePath().getParent();
     try {
       Files.createDirectories(parent);
+    } catch (FileAlreadyExistsException e) {
+      throw new UnavailableException("cannot create the folder " + parent
+          + " for the registry database " + settings.describe() + ": "
+          + e.getFile() + " exists and is not a folder", e);
+    } catch (AccessDeniedException e) {
+      throw new UnavailableException("cannot create the folder " + parent
+          + " for the registry database " + settings.describe() + ": permission denied", e);
     } catch (IOException e) {
       throw new UnavailableException("cannot create the folder " + parent
           + " for the registry database " + settings.describe() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * SQLite says only "cannot open" when the file or its folder is read-only (WAL mode needs to
+   * write the -wal and -shm files beside the database): say which.
+   */
+  private static void checkWritable(RegistrySettings settings) {
+    Path file = settings.sqliteFile().toAbsolutePath();
+    Path parent = file.getParent();
+    if (Files.exists(file) && !Files.isWritable(file)) {
+      throw new WriteDeniedException(
+          "registry database " + settings.describe() + " is read-only (the file cannot be written)");
+    }
+    if (Files.isDirectory(parent) && !Files.isWritable(parent)) {
+      throw new WriteDeniedException("registry database " + settings.describe()
+          + " is read-only (its folder " + parent + " cannot be written)");
     }
   }
 
@@ -117,8 +147,6 @@ final class Database implements AutoCloseable {
     try (Connection c = pool.getConnection()) {
       return work.run(c);
     } catch (SQLException e) {
-      throw failures.translate(e, "read");
-    } catch (RuntimeException e) {
       throw failures.translate(e, "read");
     }
   }
@@ -149,8 +177,6 @@ final class Database implements AutoCloseable {
           pause(attempt);
           continue;
         }
-        throw failures.translate(e, "write");
-      } catch (RuntimeException e) {
         throw failures.translate(e, "write");
       }
     }

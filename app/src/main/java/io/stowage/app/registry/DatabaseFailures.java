@@ -88,7 +88,8 @@ final class DatabaseFailures {
     }
     if (state.startsWith("08")) {
       return new UnavailableException(
-          "cannot reach the registry database " + database + ": " + firstLine(sql), failure);
+          "cannot reach the registry database " + database + ": "
+              + firstLine(sql).replaceAll(" Check that the hostname.*", ""), failure);
     }
     if (state.startsWith("28")) {
       return new UnavailableException(

@@ -131,7 +131,7 @@ final class JdbcImageRegistry implements ImageRegistry {
         ps.setString(11, id);
         ps.executeUpdate();
       }
-      ImageRows.writeChildren(c, next);
+      ImageRows.writeChanges(c, current, next);
       return ImageRows.load(c, id).orElseThrow();
     });
   }
