@@ -16,8 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -642,17 +640,5 @@ abstract class ImageRegistryContract {
     } finally {
       pool.shutdownNow();
     }
-  }
-
-  static Set<String> set(String... values) {
-    return new HashSet<>(List.of(values));
-  }
-
-  static Map<String, String> map(String... kv) {
-    Map<String, String> m = new LinkedHashMap<>();
-    for (int i = 0; i < kv.length; i += 2) {
-      m.put(kv[i], kv[i + 1]);
-    }
-    return m;
   }
 }
