@@ -9,7 +9,10 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -25,6 +28,7 @@ final class Database implements AutoCloseable {
   static final int BUSY_TIMEOUT_MILLIS = 30_000;
 
   private static final int MAX_RETRIES = 8;
+  private static final Object MIGRATION_LOCK = new Object();
 
   /** A unit of work on one connection. */
   @FunctionalInterface
@@ -80,7 +84,7 @@ final class Database implements AutoCloseable {
     }
     Database db = new Database(pool, dialect, failures);
     try {
-      db.migrate();
+      migrateInTurn(db, settings);
     } catch (RuntimeException e) {
       pool.close();
       throw e;
@@ -119,6 +123,36 @@ final class Database implements AutoCloseable {
     if (Files.isDirectory(parent) && !Files.isWritable(parent)) {
       throw new WriteDeniedException("registry database " + settings.describe()
           + " is read-only (its folder " + parent + " cannot be written)");
+    }
+  }
+
+  /**
+   * Flyway runs each migration in a deferred transaction, and two SQLite connections that both
+   * upgrade from reading to writing fail at once with SQLITE_BUSY (no busy timeout helps). So
+   * processes opening one SQLite registry migrate in turn, under an exclusive lock on a file
+   * beside the database; PostgreSQL needs none (Flyway takes an advisory lock there).
+   */
+  private static void migrateInTurn(Database db, RegistrySettings settings) {
+    if (!settings.isSqlite()) {
+      db.migrate();
+      return;
+    }
+    Path lockFile = Path.of(settings.sqliteFile().toAbsolutePath() + ".migration-lock");
+    synchronized (MIGRATION_LOCK) { // file locks are per process: threads take turns here
+      FileChannel channel;
+      try {
+        channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      } catch (IOException e) {
+        // A read-only folder: nobody can migrate here; the migration itself says why.
+        db.migrate();
+        return;
+      }
+      try (channel; FileLock lock = channel.lock()) {
+        db.migrate();
+      } catch (IOException e) {
+        throw new UnavailableException("cannot lock " + lockFile + " to migrate the registry "
+            + settings.describe() + ": " + e.getMessage(), e);
+      }
     }
   }
 

@@ -568,6 +568,7 @@ abstract class ImageRegistryContract {
   }
 
   /** The order the registry promises: absent values first ascending, the id breaks ties. */
+  @SuppressWarnings("unchecked")
   private static Comparator<ImageRecord> comparator(List<Sort> sort) {
     Comparator<ImageRecord> c = (x, y) -> 0;
     for (Sort s : ImageListing.totalOrder(sort)) {

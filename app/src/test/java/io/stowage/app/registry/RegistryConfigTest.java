@@ -23,6 +23,8 @@ class RegistryConfigTest {
   @TempDir Path dir;
 
   private HostConfig load(String yaml) throws IOException {
+    Files.createDirectories(dir.resolve("plugins"));
+    Files.createDirectories(dir.resolve("conf/plugins"));
     Path conf = Files.createDirectories(dir.resolve("conf"));
     return new ConfigLoader().load(Files.writeString(conf.resolve("stowage.yaml"), yaml));
   }
@@ -36,7 +38,8 @@ class RegistryConfigTest {
   }
 
   @Test
-  void theEmbeddedDefaultsPutItUnderData() {
+  void theEmbeddedDefaultsPutItUnderData() throws IOException {
+    Files.createDirectories(dir.resolve("plugins"));
     HostConfig c = new ConfigLoader().embedded(dir.resolve("conf"));
     assertThat(c.registry().url()).isEqualTo("jdbc:sqlite:" + dir.resolve("data/registry.db"));
   }

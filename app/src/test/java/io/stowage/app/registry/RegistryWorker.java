@@ -4,7 +4,8 @@ import java.nio.file.Path;
 
 /**
  * A second process on the same registry (for {@link SharedSqliteFileTest}): increments the
- * image's {@code count} property {@code n} times and adds a tag per increment.
+ * image's {@code count} property {@code n} times and adds a tag per increment; with the id
+ * {@code -}, creates an image named {@code name} instead.
  */
 public final class RegistryWorker {
   private RegistryWorker() {}
@@ -17,6 +18,9 @@ public final class RegistryWorker {
     int n = Integer.parseInt(args[2]);
     String name = args[3];
     try (ImageRegistry r = ImageRegistry.open(RegistrySettings.sqlite(file))) {
+      if (id.equals("-")) {
+        r.create(NewImage.builder().name(name).build());
+      }
       for (int i = 0; i < n; i++) {
         r.update(id, x -> x.withProperty("count",
             String.valueOf(Integer.parseInt(x.properties().get("count")) + 1)));
