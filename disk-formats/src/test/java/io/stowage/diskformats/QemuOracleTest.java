@@ -104,7 +104,7 @@ class QemuOracleTest {
   void encryptedQcow2IsUnsafe() throws IOException {
     Path f = dir.resolve("e.qcow2");
     Tools.ok("qemu-img", "create", "-q", "-f", "qcow2", "--object", "secret,id=s,data=pw", "-o",
-        "encrypt.format=luks,encrypt.key-secret=s,encrypt.iter-time=10", f.toString(), "16M");
+        "encrypt.format=luks,encrypt.key-secret=s,encrypt.iter-time=250", f.toString(), "16M");
     DiskInfo info = matchesQemu(f, "qcow2", "qcow2");
     assertThat(info.safety()).extracting(SafetyFinding::check).containsExactly("encryption");
     assertThat(info.details()).containsEntry("encrypt_format", "luks");
@@ -193,7 +193,7 @@ class QemuOracleTest {
   void luks1VirtualSizeIsThePayload() throws IOException {
     Path f = dir.resolve("l.luks");
     Tools.ok("qemu-img", "create", "-q", "-f", "luks", "--object", "secret,id=s,data=pw", "-o",
-        "key-secret=s,iter-time=10", f.toString(), "10M");
+        "key-secret=s,iter-time=250", f.toString(), "10M");
     DiskInfo info = matchesQemu(f, "luks", "luks");
     assertThat(info.safety()).isEmpty();
     assertThat(info.details()).containsEntry("version", 1).containsEntry("active_key_slots", 1);

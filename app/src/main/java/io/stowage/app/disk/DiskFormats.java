@@ -65,7 +65,9 @@ public final class DiskFormats {
   }
 
   /**
-   * The formats whose probe accepts {@code head}.
+   * The formats whose probe accepts {@code head}. A format named {@code raw} (one that
+   * recognises partition tables) claims less than a container format: it is left out when
+   * another format claims the same bytes (an ISO hybrid has an MBR too).
    *
    * @return empty for raw; one format; several is ambiguous
    */
@@ -76,7 +78,14 @@ public final class DiskFormats {
         matches.add(f);
       }
     }
-    return matches;
+    List<Contribution<DiskFormat>> containers =
+        matches.stream().filter(f -> !isRaw(f)).toList();
+    return containers.isEmpty() ? matches : containers;
+  }
+
+  /** Whether {@code format} is a raw disk's (a partition table's), a claim weaker than others. */
+  static boolean isRaw(Contribution<DiskFormat> format) {
+    return nameOf(format).equals(RAW);
   }
 
   /** The most trailing bytes any format needs; 0 when none looks at the end. */
@@ -155,12 +164,14 @@ public final class DiskFormats {
   // The formats that claim the image's first bytes, else those that claim its last bytes.
   private List<Contribution<DiskFormat>> matches(SeekableByteChannel channel) throws IOException {
     List<Contribution<DiskFormat>> byHead = probe(read(channel, 0, probeLength()));
-    if (!byHead.isEmpty() || tailProbeLength() == 0) {
+    if (!byHead.stream().allMatch(DiskFormats::isRaw) || tailProbeLength() == 0) {
       return byHead;
     }
+    // a raw disk's partition table may be a fixed VHD's first bytes
     long size = channel.size();
     int n = (int) Math.min(tailProbeLength(), size);
-    return probeTail(read(channel, size - n, n));
+    List<Contribution<DiskFormat>> byTail = probeTail(read(channel, size - n, n));
+    return byTail.isEmpty() ? byHead : byTail;
   }
 
   private static ByteBuffer read(SeekableByteChannel channel, long at, int length) throws IOException {

@@ -34,6 +34,7 @@ public final class InspectingInputStream extends FilterInputStream {
   private final Map<Contribution<DiskFormat>, StreamInspector> inspectors = new LinkedHashMap<>();
   private final Map<Contribution<DiskFormat>, String> broken = new LinkedHashMap<>();
   private boolean byHead;
+  private List<Contribution<DiskFormat>> weak = List.of();
   private boolean probed;
   private long total;
   private DiskInfo result;
@@ -116,8 +117,12 @@ public final class InspectingInputStream extends FilterInputStream {
       result = formats.ambiguous(matches);
       return;
     }
-    byHead = matches.size() == 1;
-    for (Contribution<DiskFormat> format : byHead ? matches : formats.tailProbing()) {
+    byHead = matches.size() == 1 && !DiskFormats.isRaw(matches.get(0));
+    // A raw disk's partition table may be a fixed VHD's first bytes: the tail decides.
+    weak = byHead ? List.of() : matches;
+    List<Contribution<DiskFormat>> inspect = new ArrayList<>(byHead ? matches : formats.tailProbing());
+    inspect.addAll(weak);
+    for (Contribution<DiskFormat> format : inspect) {
       inspectors.put(format, format.call(() -> format.extension().streamInspector()));
     }
     feed(head);
@@ -161,6 +166,9 @@ public final class InspectingInputStream extends FilterInputStream {
       chosen = formats.probeTail(ByteBuffer.wrap(tail, tail.length - n, n).slice());
       if (chosen.size() > 1) {
         return formats.ambiguous(chosen);
+      }
+      if (chosen.isEmpty()) {
+        chosen = weak;
       }
     }
     if (chosen.isEmpty()) {
