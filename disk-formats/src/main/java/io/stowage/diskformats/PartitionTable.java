@@ -68,7 +68,10 @@ final class PartitionTable {
     return crc(h, (int) size, 16) == h.getInt(16);
   }
 
-  /** Whether {@code head} is a classic MBR with at least one sane partition and no junk. */
+  /**
+   * Whether {@code head} is a classic MBR with at least one sane partition and no junk. A GPT's
+   * protective entry is not one: a protective MBR without a valid GPT header is not claimed.
+   */
   static boolean isMbr(ByteBuffer b, boolean lenient) {
     if (!signed(b)) {
       return false;
@@ -86,7 +89,8 @@ final class PartitionTable {
         }
         continue;
       }
-      if ((status != 0 && status != 0x80) || sectors == 0 || (start == 0 && !lenient)) {
+      if ((status != 0 && status != 0x80) || sectors == 0
+          || (!lenient && (start == 0 || type == 0xee))) {
         return false;
       }
       used++;

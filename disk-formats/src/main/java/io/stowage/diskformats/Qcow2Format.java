@@ -211,6 +211,9 @@ public final class Qcow2Format extends HeaderFormat {
           + " is invalid");
     }
     if (entries > 0) {
+      if (offset < cluster) {
+        throw damaged(NAME, "the " + what + " at offset " + offset + " overlaps the header");
+      }
       image.require(offset, bytes, "the qcow2 " + what);
     }
   }
