@@ -104,7 +104,7 @@ class HostileInputTest {
     refused(q, patched(f, 100, 64, 4, be), "header is too short");
     refused(q, patched(f, 100, 1 << 20, 4, be), "exceeds the cluster size");
     refused(q, patched(f, 8, 65537, 8, be), "invalid backing file offset");
-    Path named = patched(patched(f, 8, 512, 8, be), 16, 1000, 4, be);
+    Path named = patched(patched(f, 8, 512, 8, be), 16, 1024, 4, be);
     refused(q, named, "backing file name is too long");
     // a header extension whose length runs past the cluster
     Path ext = patched(patched(f, 112, 0x12345678, 4, be), 116, 0x7FFFFFF0, 4, be);
