@@ -24,6 +24,8 @@ final class PartitionTable {
   static final int GPT_HEADER_AREA = 4096 + 512;
   private static final byte[] EFI_PART = "EFI PART".getBytes(StandardCharsets.US_ASCII);
   private static final int MAX_ENTRIES = 4096;
+  /** Where a GPT's entry array must end: real ones end at 16 KiB (or 128 KiB on 4Kn disks). */
+  private static final long MAX_ENTRY_END = 4L << 20;
 
   private PartitionTable() {}
 
@@ -120,7 +122,8 @@ final class PartitionTable {
     long lba = h.getLong(72);
     long n = h.getInt(80) & 0xFFFFFFFFL;
     long size = h.getInt(84) & 0xFFFFFFFFL;
-    if (lba < 2 || lba > (64L << 20) / sector || n > MAX_ENTRIES || size > 4096) {
+    if (lba < 2 || lba > MAX_ENTRY_END / sector || n > MAX_ENTRIES || size > 4096
+        || lba * sector + n * size > MAX_ENTRY_END) {
       return GPT_HEADER_AREA;
     }
     return Math.max(GPT_HEADER_AREA, lba * sector + n * size);
@@ -138,9 +141,9 @@ final class PartitionTable {
       throw damaged("raw", "GPT entry array of " + n + " entries of " + size
           + " bytes is not supported");
     }
-    if (lba < 2 || lba > (64L << 20) / sector) {
-      throw damaged("raw", "the GPT entry array's LBA " + Long.toUnsignedString(lba)
-          + " is invalid");
+    if (lba < 2 || lba > MAX_ENTRY_END / sector || lba * sector + n * size > MAX_ENTRY_END) {
+      throw damaged("raw", "the GPT entry array at LBA " + Long.toUnsignedString(lba)
+          + " is not within the disk's first " + (MAX_ENTRY_END >> 20) + " MiB");
     }
     if (firstUsable < 0 || lastUsable < 0 || firstUsable > lastUsable + 1) {
       throw damaged("raw", "the GPT's usable range is invalid");
