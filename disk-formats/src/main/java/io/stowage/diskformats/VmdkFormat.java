@@ -175,6 +175,11 @@ public final class VmdkFormat extends HeaderFormat {
     }
     int descLength = (int) Math.min(Math.min(descSize, VmdkDescriptor.MAX_LENGTH) * 512L,
         VmdkDescriptor.MAX_LENGTH);
+    if (descOffset * 512 + descLength > CapturingInspector.MAX_HEAD) {
+      // where a one-pass inspection could not see it; real files have it at sector 1
+      throw damaged(NAME, "the embedded descriptor at sector " + descOffset
+          + " lies beyond the first " + (CapturingInspector.MAX_HEAD >> 20) + " MiB");
+    }
     ByteBuffer descBytes = image.read(descOffset * 512, descLength, ByteOrder.LITTLE_ENDIAN,
         "vmdk embedded descriptor");
     VmdkDescriptor d = VmdkDescriptor.parse(descBytes);
