@@ -127,9 +127,15 @@ final class ImageFileResource {
   private static void sendFile(HttpServerExchange exchange, FileChannel file, long position, long count)
       throws IOException {
     StreamSinkChannel out = exchange.getResponseChannel();
+    // Headers first: while they are pending, Undertow's response conduit copies from the file's
+    // own position (ignoring the one passed); once they are out it hands the region to sendfile.
+    while (!out.flush()) {
+      out.awaitWritable();
+    }
     long pos = position;
     long end = position + count;
     while (pos < end) {
+      file.position(pos);
       long n = out.transferFrom(file, pos, end - pos);
       if (n > 0) {
         pos += n;
