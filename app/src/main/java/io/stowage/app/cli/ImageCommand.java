@@ -162,7 +162,7 @@ final class ImageCommand implements Runnable {
         declared = OptionalLong.of(Files.size(file));
       }
     }
-    return new Upload(in, declared, Optional.ofNullable(store), progress);
+    return new Upload(in, declared, Optional.ofNullable(store), Optional.empty(), progress);
   }
 
   @Command(name = "create", description = "Record a new image (and upload its data with --file).")

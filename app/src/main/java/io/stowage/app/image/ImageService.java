@@ -181,7 +181,7 @@ public final class ImageService {
    * @throws ImageConflictException the image is not queued (an upload is running, or it has
    *     data)
    * @throws InvalidRequestException disk_format or container_format not set, unknown store,
-   *     size mismatch
+   *     an md5 other than the declared one
    * @throws StorageFullException the store is full or the owner's quota would be exceeded
    * @throws io.stowage.api.SizeCapExceededException over the size cap
    * @throws io.stowage.api.InvalidImageDataException the data is not of the image's
@@ -238,6 +238,12 @@ public final class ImageService {
     }
     recorded.flush();
     Location location = stored.result().location();
+    if (upload.expectedMd5().isPresent() && !upload.expectedMd5().get().equals(stored.result().md5())) {
+      removeData(id, location);
+      registry.transition(id, ImageStatus.SAVING, ImageStatus.QUEUED);
+      throw new InvalidRequestException("the data's md5 " + stored.result().md5()
+          + " is not the " + upload.expectedMd5().get() + " the request declared; nothing was stored");
+    }
     Optional<ImageRecord> active = registry.activate(id, new Activation(
         stored.result().size(), OptionalLong.of(stored.disk().virtualSize()),
         stored.result().md5(), stored.result().multihash(), location));

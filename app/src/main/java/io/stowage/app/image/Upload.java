@@ -9,13 +9,16 @@ import java.util.OptionalLong;
 
 /**
  * Data for an image: the stream (read to its end, not closed), the size the sender declared,
- * the store to put it in (the default when empty) and who else wants progress reports
- * (a progress bar; the registry is always told).
+ * the store to put it in (the default when empty), the md5 the sender says the data has (HTTP
+ * {@code Content-MD5}; lowercase hex) and who else wants progress reports (a progress bar; the
+ * registry is always told).
  */
 public record Upload(
-    InputStream data, OptionalLong declaredSize, Optional<String> storeId, ProgressListener listener) {
+    InputStream data, OptionalLong declaredSize, Optional<String> storeId,
+    Optional<String> expectedMd5, ProgressListener listener) {
   public Upload {
     Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(expectedMd5, "expectedMd5");
     Objects.requireNonNull(declaredSize, "declaredSize");
     Objects.requireNonNull(storeId, "storeId");
     Objects.requireNonNull(listener, "listener");
@@ -26,18 +29,23 @@ public record Upload(
 
   /** Data of unknown size for the default store. */
   public static Upload of(InputStream data) {
-    return new Upload(data, OptionalLong.empty(), Optional.empty(), ProgressListener.NONE);
+    return new Upload(data, OptionalLong.empty(), Optional.empty(), Optional.empty(),
+        ProgressListener.NONE);
   }
 
   public Upload withDeclaredSize(long size) {
-    return new Upload(data, OptionalLong.of(size), storeId, listener);
+    return new Upload(data, OptionalLong.of(size), storeId, expectedMd5, listener);
   }
 
   public Upload withStore(String id) {
-    return new Upload(data, declaredSize, Optional.of(id), listener);
+    return new Upload(data, declaredSize, Optional.of(id), expectedMd5, listener);
   }
 
   public Upload withListener(ProgressListener progress) {
-    return new Upload(data, declaredSize, storeId, progress);
+    return new Upload(data, declaredSize, storeId, expectedMd5, progress);
+  }
+
+  public Upload withExpectedMd5(String md5) {
+    return new Upload(data, declaredSize, storeId, Optional.of(md5), listener);
   }
 }

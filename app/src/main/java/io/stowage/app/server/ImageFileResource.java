@@ -51,14 +51,37 @@ final class ImageFileResource {
           + "\" in x-image-meta-store (stores: " + String.join(", ", images.storeIds()) + ")");
     }
     long declared = declaredSize(exchange);
+    Optional<String> md5 = contentMd5(exchange);
     exchange.startBlocking();
     try (InputStream body = exchange.getInputStream()) {
       Upload upload = new Upload(body,
           declared < 0 ? OptionalLong.empty() : OptionalLong.of(declared),
-          Optional.ofNullable(store), ProgressListener.NONE);
+          Optional.ofNullable(store), md5, ProgressListener.NONE);
       images.upload(scope, id, upload);
     }
     exchange.setStatusCode(StatusCodes.NO_CONTENT);
+  }
+
+  /** {@code Content-MD5}: base64 of the digest (RFC 1864) or, as Glance sends it, hex. */
+  private static Optional<String> contentMd5(HttpServerExchange exchange) {
+    String value = exchange.getRequestHeaders().getFirst(Headers.CONTENT_MD5);
+    if (value == null) {
+      return Optional.empty();
+    }
+    String v = value.strip();
+    if (v.matches("[0-9a-fA-F]{32}")) {
+      return Optional.of(v.toLowerCase(java.util.Locale.ROOT));
+    }
+    try {
+      byte[] digest = java.util.Base64.getDecoder().decode(v);
+      if (digest.length == 16) {
+        return Optional.of(java.util.HexFormat.of().formatHex(digest));
+      }
+    } catch (IllegalArgumentException e) {
+      // reported below
+    }
+    throw new InvalidRequestException("Content-MD5 \"" + printable(v)
+        + "\" is neither 32 hex digits nor the base64 of 16 bytes");
   }
 
   /** x-openstack-image-size, else Content-Length, else -1 (chunked); both must agree. */

@@ -165,6 +165,13 @@ class ImageDataApiTest {
         .header("x-openstack-image-size", String.valueOf(2L << 40))
         .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(data)))), 413);
 
+    ImagesApiTest.assertError(api.send(api.request("/v2/images/" + id + "/file")
+        .header("Content-Type", "application/octet-stream").header("Content-MD5", "0".repeat(32))
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(data))), 400);
+    ImagesApiTest.assertError(api.send(api.request("/v2/images/" + id + "/file")
+        .header("Content-Type", "application/octet-stream").header("Content-MD5", "nonsense")
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(data))), 400);
+
     JsonNode image = ApiFixture.json(api.get("/v2/images/" + id));
     assertThat(image.get("status").asText()).isEqualTo("queued");
     assertThat(image.get("size").isNull()).isTrue();
@@ -175,6 +182,7 @@ class ImageDataApiTest {
 
     HttpResponse<String> retry = api.send(api.request("/v2/images/" + id + "/file")
         .header("Content-Type", "application/octet-stream").header("x-image-meta-store", "other")
+        .header("Content-MD5", java.util.Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(data)))
         .PUT(HttpRequest.BodyPublishers.ofByteArray(data)));
     assertThat(retry.statusCode()).as("a retry after failures works").isEqualTo(204);
     assertThat(Files.exists(home.resolve("images2").resolve(id))).as("x-image-meta-store").isTrue();
