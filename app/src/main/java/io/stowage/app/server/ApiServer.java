@@ -64,6 +64,10 @@ public final class ApiServer implements AutoCloseable {
         .setServerOption(UndertowOptions.MAX_HEADERS, 100)
         .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 10 * 60 * 1000)
         .setSocketOption(Options.TCP_NODELAY, true)
+        // A client that stops sending or reading for 5 minutes frees its worker thread; an
+        // upload cut that way fails like any other (the image goes back to queued).
+        .setSocketOption(Options.READ_TIMEOUT, 5 * 60 * 1000)
+        .setSocketOption(Options.WRITE_TIMEOUT, 5 * 60 * 1000)
         .build();
     undertow.start();
     return new ApiServer(undertow);
