@@ -107,8 +107,10 @@ run() {
       curl -sfS -X DELETE "http://127.0.0.1:$SP/v2/images/$id" ;;
     c16) local ids=() a; for i in $(seq 16); do ids+=("$(create "http://127.0.0.1:$SP")"); done
       a=$(now)
-      for id in "${ids[@]}"; do upload "http://127.0.0.1:$SP" "$id" "$WORK/data256.bin" > /dev/null & done
-      wait; t=$(echo "$(now) - $a" | bc)
+      local jobs=()
+      for id in "${ids[@]}"; do upload "http://127.0.0.1:$SP" "$id" "$WORK/data256.bin" > /dev/null & jobs+=($!); done
+      for j in "${jobs[@]}"; do wait "$j" || { echo "a concurrent upload failed" >&2; exit 1; }; done
+      t=$(echo "$(now) - $a" | bc)
       for id in "${ids[@]}"; do curl -sfS -X DELETE "http://127.0.0.1:$SP/v2/images/$id"; done ;;
   esac
   echo "$v $t" >> "$RESULTS"
