@@ -23,6 +23,8 @@ import picocli.CommandLine.Spec;
       RmCommand.class,
       InspectCommand.class,
       DiskCommand.class,
+      ServeCommand.class,
+      ImageCommand.class,
       picocli.CommandLine.HelpCommand.class,
     })
 final class StowageCommand implements Runnable {
