@@ -25,7 +25,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * file gone or replaced afterwards starts again.
  */
 final class RefLocks {
-  private final ConcurrentHashMap<Path, Instant> held = new ConcurrentHashMap<>();
+  /**
+   * The folders locked in this JVM, by every store instance (two instances over one root in one
+   * JVM must see each other: {@code fcntl} locks do not separate threads of one process). A
+   * negative-time entry is a reaper's brief look, which a writer waits out.
+   */
+  private static final ConcurrentHashMap<Path, Instant> HELD = new ConcurrentHashMap<>();
+  private static final Instant PEEK = Instant.MIN;
+
+  private final ConcurrentHashMap<Path, Instant> held = HELD;
 
   /** A held ingest lock. Closing releases it; idempotent. */
   static final class Held implements AutoCloseable {
@@ -67,10 +75,16 @@ final class RefLocks {
    * @throws IOException the folder or its lock file cannot be created
    */
   Held acquire(Path dir, String ref) throws IOException {
+    dir = dir.toAbsolutePath().normalize();
     Instant now = Instant.now();
-    Instant since = held.putIfAbsent(dir, now);
+    Instant since;
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    while ((since = held.putIfAbsent(dir, now)) == PEEK && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // a reaper is looking
+    }
     if (since != null) {
-      throw locked(ref, Optional.of(Duration.between(since, now)));
+      throw locked(ref, since == PEEK ? Optional.empty()
+          : Optional.of(Duration.between(since, now)));
     }
     try {
       while (true) {
@@ -91,7 +105,8 @@ final class RefLocks {
    * reaping: never waits, never creates.
    */
   Optional<Held> tryAcquireExisting(Path dir) throws IOException {
-    if (held.putIfAbsent(dir, Instant.now()) != null) {
+    dir = dir.toAbsolutePath().normalize();
+    if (held.putIfAbsent(dir, PEEK) != null) {
       return Optional.empty();
     }
     try {
@@ -128,7 +143,12 @@ final class RefLocks {
     }
     boolean keep = false;
     try {
-      FileLock lock = channel.tryLock();
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (java.nio.channels.OverlappingFileLockException e) {
+        lock = null; // another JVM-local holder outside this registry; treat as held
+      }
       if (lock == null) {
         if (refuse) {
           throw locked(ref, heldFor(channel));
