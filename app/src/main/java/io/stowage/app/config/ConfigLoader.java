@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,8 +20,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
@@ -55,39 +57,58 @@ public final class ConfigLoader {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   }
 
-  /** Reads a configuration file. */
+  /**
+   * Reads a configuration file.
+   *
+   * @throws BadStoreConfigurationException the file is missing, a folder, a dangling link,
+   *     unreadable, too large, or not a valid configuration
+   */
   public HostConfig load(Path file) {
     Path absolute = file.toAbsolutePath().normalize();
-    try (InputStream in = Files.newInputStream(absolute)) {
-      return parse(in, absolute.toString(), absolute.getParent());
-    } catch (NoSuchFileException e) {
-      throw new BadStoreConfigurationException("", "configuration file " + absolute + " does not exist");
+    return parse(readConfigFile(absolute), absolute.toString(), absolute.getParent());
+  }
+
+  private static byte[] readConfigFile(Path file) {
+    if (Files.isDirectory(file)) {
+      throw new BadStoreConfigurationException("", "configuration file " + file + " is a folder");
+    }
+    if (!Files.exists(file)) {
+      if (Files.isSymbolicLink(file)) {
+        String target;
+        try {
+          target = Files.readSymbolicLink(file).toString();
+        } catch (IOException e) {
+          target = "a missing file";
+        }
+        throw new BadStoreConfigurationException("", "configuration file " + file
+            + " is a link to " + target + ", which does not exist");
+      }
+      throw new BadStoreConfigurationException("", "configuration file " + file + " does not exist");
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      // One byte over the limit is enough to refuse it, whatever its real size.
+      return in.readNBytes(YamlTree.MAX_BYTES + 1);
+    } catch (AccessDeniedException e) {
+      throw new BadStoreConfigurationException("", "cannot read configuration file " + file
+          + ": permission denied");
     } catch (IOException e) {
-      throw new BadStoreConfigurationException(
-          "", "cannot read configuration file " + absolute + ": " + e.getMessage());
+      throw new BadStoreConfigurationException("", "cannot read configuration file " + file
+          + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
     }
   }
 
   /** The configuration built into the host, with paths relative to {@code baseDir}. */
   public HostConfig embedded(Path baseDir) {
     try (InputStream in = ConfigLoader.class.getResourceAsStream("stowage-default.yaml")) {
-      return parse(in, EMBEDDED, baseDir);
+      return parse(in.readAllBytes(), EMBEDDED, baseDir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  HostConfig parse(InputStream in, String source, Path baseDir) {
-    JsonNode root;
-    try {
-      root = yaml.readTree(in);
-    } catch (JsonProcessingException e) {
-      throw new BadStoreConfigurationException(
-          "", source + " is not valid YAML: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new BadStoreConfigurationException("", "cannot read " + source + ": " + e.getMessage());
-    }
-    if (root == null || root.isMissingNode() || root.isNull()) {
+  HostConfig parse(byte[] text, String source, Path baseDir) {
+    JsonNode root = YamlTree.read(text, source);
+    if (root.isNull()) {
       root = yaml.createObjectNode();
     }
     if (!root.isObject()) {
@@ -142,6 +163,11 @@ public final class ConfigLoader {
     Optional<ObjectNode> cache = Optional.ofNullable(root.get("cache")).filter(JsonNode::isObject).map(ObjectNode.class::cast);
 
     Path pluginsDir = baseDir.resolve(plugins.dir() == null ? "plugins" : plugins.dir()).normalize();
+    // A default folder that is absent just means no plugins; a named one that is absent is a typo.
+    if (plugins.dir() != null && !Files.isDirectory(pluginsDir)) {
+      throw new BadStoreConfigurationException("plugins.dir", pluginsDir
+          + (Files.exists(pluginsDir) ? " is not a folder" : " does not exist"));
+    }
     DataSize cap = image.sizeCap() == null ? DataSize.parse("1TiB") : image.sizeCap();
     return new HostConfig(source, baseDir, pluginsDir, algorithm, cap, defaultStore, stores, cache);
   }
@@ -171,7 +197,8 @@ public final class ConfigLoader {
       Throwable cause = e.getCause();
       String reason = cause instanceof BadStoreConfigurationException b ? b.reason()
           : cause instanceof IllegalArgumentException iae && iae.getMessage() != null ? iae.getMessage()
-          : e.getOriginalMessage().split("\n")[0].replaceAll(" \\(for Object starting.*", "");
+          : e instanceof MismatchedInputException m ? expected(m)
+          : "is not valid here";
       if (cause instanceof BadStoreConfigurationException b) {
         throw b.under(joinPath(path, e));
       }
@@ -179,6 +206,33 @@ public final class ConfigLoader {
     } catch (JsonProcessingException e) {
       throw new BadStoreConfigurationException(path, e.getOriginalMessage());
     }
+  }
+
+  /** What a value of the wanted type looks like, in the configuration's words, not Java's. */
+  private static String expected(MismatchedInputException e) {
+    Class<?> type = e.getTargetType();
+    String got = e instanceof InvalidFormatException f && f.getValue() != null
+        ? "\"" + f.getValue() + "\" is not " : "expected ";
+    if (type == null) {
+      return "has a value of the wrong kind";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return got + "true or false";
+    }
+    if (type == int.class || type == long.class || type == Integer.class || type == Long.class
+        || type == short.class || type == Short.class) {
+      return got + "a whole number";
+    }
+    if (Number.class.isAssignableFrom(type) || type == double.class || type == float.class) {
+      return got + "a number";
+    }
+    if (type == String.class || type.isEnum()) {
+      return got + "text";
+    }
+    if (type.isArray() || java.util.Collection.class.isAssignableFrom(type)) {
+      return got + "a list";
+    }
+    return got + "a mapping of keys to values";
   }
 
   private static String joinPath(String base, JsonMappingException e) {
