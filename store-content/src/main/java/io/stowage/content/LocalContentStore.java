@@ -526,6 +526,11 @@ final class LocalContentStore implements ContentStore, Store {
   }
 
   @Override
+  public Optional<ContentStore> content() {
+    return Optional.of(this);
+  }
+
+  @Override
   public AddResult add(AddRequest request) {
     return images.add(request);
   }

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
       InspectCommand.class,
       DiskCommand.class,
       picocli.CommandLine.HelpCommand.class,
+      ContentCommand.class,
     })
 final class StowageCommand implements Runnable {
   final Console console;
