@@ -16,11 +16,16 @@ import java.util.Optional;
  * atomically. It is written only after the data it covers was synced, so the data file is never
  * shorter than a checkpoint says (a shorter one makes the checkpoint ignored).
  */
-record Checkpoint(String stamp, DigestAlgorithm algorithm, long offset, byte[] state) {
+record Checkpoint(
+    String stamp, String kind, DigestAlgorithm algorithm, long offset, byte[] state) {
   static final String FILE = "hashstate";
+  /** A state of the JDK's digest ({@link JdkDigestState}). */
+  static final String JDK = "jdk";
+  /** A state of the portable digest ({@link IngestHash.Portable}). */
+  static final String PORTABLE = "bc";
 
   void save(Path dir) throws IOException {
-    String line = "v1 " + stamp + " " + algorithm.id() + " " + offset + " "
+    String line = "v2 " + stamp + " " + kind + " " + algorithm.id() + " " + offset + " "
         + Base64.getEncoder().encodeToString(state) + "\n";
     Path temp = dir.resolve(FILE + ".tmp");
     Files.writeString(temp, line, StandardCharsets.US_ASCII);
@@ -32,11 +37,11 @@ record Checkpoint(String stamp, DigestAlgorithm algorithm, long offset, byte[] s
     try {
       String[] parts = Files.readString(dir.resolve(FILE), StandardCharsets.US_ASCII).trim()
           .split(" ");
-      if (parts.length != 5 || !parts[0].equals("v1") || !parts[1].equals(stamp)) {
+      if (parts.length != 6 || !parts[0].equals("v2") || !parts[1].equals(stamp)) {
         return Optional.empty();
       }
-      return Optional.of(new Checkpoint(stamp, DigestAlgorithm.of(parts[2]),
-          Long.parseLong(parts[3]), Base64.getDecoder().decode(parts[4])));
+      return Optional.of(new Checkpoint(stamp, parts[2], DigestAlgorithm.of(parts[3]),
+          Long.parseLong(parts[4]), Base64.getDecoder().decode(parts[5])));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 final class Checkpointer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Checkpointer.class);
   private static final int CHUNK = 1 << 20;
+  private static final java.time.Duration DRAIN = java.time.Duration.ofSeconds(30);
 
   private final long interval;
   private final List<Track> tracks = new CopyOnWriteArrayList<>();
@@ -39,7 +40,8 @@ final class Checkpointer implements AutoCloseable {
     private final Ingest ingest;
     private final FileChannel data;
     private final ReentrantLock lock = new ReentrantLock();
-    private IngestHash.Portable hash;
+    private IngestHash.Portable hash; // null: the writer hands in saved JDK states
+    private Checkpoint pending;
     private long offset;
     private long saved;
     private volatile boolean writerOpen = true;
@@ -75,12 +77,42 @@ final class Checkpointer implements AutoCloseable {
       }
     }
 
-    /** Hashes up to one chunk; true if it did work. */
+    /** A state the writer saved (JDK digests): synced and written by the background thread. */
+    void offer(Checkpoint checkpoint) {
+      lock.lock();
+      try {
+        pending = checkpoint;
+      } finally {
+        lock.unlock();
+      }
+      signal();
+    }
+
+    /** Saves a pending state; true if it did. */
+    private boolean save() throws IOException {
+      if (pending == null) {
+        if (!writerOpen) {
+          cancelled = true;
+          tracks.remove(this);
+          data.close();
+        }
+        return false;
+      }
+      data.force(false);
+      pending.save(ingest.dir());
+      pending = null;
+      return true;
+    }
+
+    /** Hashes up to one chunk, or saves; true if it did work. */
     private boolean step() {
       lock.lock();
       try {
         if (cancelled) {
           return false;
+        }
+        if (hash == null) {
+          return save();
         }
         long size = data.size();
         if (offset < size) {
@@ -98,7 +130,8 @@ final class Checkpointer implements AutoCloseable {
         boolean caughtUp = offset >= size;
         if (offset - saved >= interval || (!writerOpen && caughtUp && offset != saved)) {
           data.force(false);
-          new Checkpoint(ingest.stamp(), hash.algorithm, offset, hash.state()).save(ingest.dir());
+          new Checkpoint(ingest.stamp(), Checkpoint.PORTABLE, hash.algorithm, offset, hash.state())
+              .save(ingest.dir());
           saved = offset;
         }
         if (!writerOpen && caughtUp) {
@@ -140,7 +173,8 @@ final class Checkpointer implements AutoCloseable {
     }
     FileChannel data = FileChannel.open(ingest.data(), StandardOpenOption.READ);
     Optional<Checkpoint> saved = Checkpoint.load(ingest.dir(), ingest.stamp())
-        .filter(c -> c.algorithm() == algorithm && c.offset() <= sizeOf(data));
+        .filter(c -> c.kind().equals(Checkpoint.PORTABLE) && c.algorithm() == algorithm
+            && c.offset() <= sizeOf(data));
     IngestHash.Portable hash = saved.flatMap(c -> IngestHash.restore(algorithm, c.state()))
         .orElseGet(() -> IngestHash.portable(algorithm));
     long from = saved.isPresent() && saved.flatMap(c -> IngestHash.restore(algorithm, c.state()))
@@ -148,6 +182,20 @@ final class Checkpointer implements AutoCloseable {
     Track track = new Track(ingest, data, hash, from);
     tracks.add(track);
     signal();
+    return Optional.of(track);
+  }
+
+  /**
+   * Starts saving the states a writer with a saveable JDK digest offers (no hashing here). Empty
+   * when checkpoints are off.
+   */
+  Optional<Track> saving(Ingest ingest) throws IOException {
+    if (interval <= 0 || closed) {
+      return Optional.empty();
+    }
+    Track track = new Track(ingest, FileChannel.open(ingest.data(), StandardOpenOption.READ),
+        null, 0);
+    tracks.add(track);
     return Optional.of(track);
   }
 
@@ -187,9 +235,24 @@ final class Checkpointer implements AutoCloseable {
     }
   }
 
-  /** Stops the thread; tracks not caught up keep their last saved checkpoint. */
+  /**
+   * Stops the thread. Ingests whose writers closed get up to {@code DRAIN} to catch up and save
+   * their last state (so that a clean shutdown leaves nothing to re-read); the others keep their
+   * last saved checkpoint.
+   */
   @Override
   public void close() {
+    long deadline = System.nanoTime() + DRAIN.toNanos();
+    while (thread.isAlive() && System.nanoTime() < deadline
+        && tracks.stream().anyMatch(t -> !t.writerOpen)) {
+      signal();
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     closed = true;
     thread.interrupt();
     for (Track t : tracks) {

@@ -31,9 +31,29 @@ abstract sealed class IngestHash permits IngestHash.Jdk, IngestHash.Portable {
   /** The digest of everything hashed so far; the running state is untouched. */
   abstract Digest peek();
 
-  /** A JDK digest at its start. */
+  /** A JDK digest at its start; its state can be saved when {@link JdkDigestState} allows. */
   static Jdk jdk(DigestAlgorithm algorithm) {
-    return new Jdk(algorithm, algorithm.newDigest());
+    Optional<JdkDigestState> support = JdkDigestState.support();
+    if (support.isPresent()) {
+      JdkDigestState.Exportable e = support.get().create(algorithm);
+      return new Jdk(algorithm, e.digest(), Optional.of(e.spi()));
+    }
+    return new Jdk(algorithm, algorithm.newDigest(), Optional.empty());
+  }
+
+  /** A JDK digest restored from {@link Jdk#state()}; empty if that is not possible. */
+  static Optional<Jdk> restoreJdk(DigestAlgorithm algorithm, byte[] state) {
+    Optional<JdkDigestState> support = JdkDigestState.support();
+    if (support.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      JdkDigestState.Exportable e = support.get().create(algorithm);
+      support.get().restore(e.spi(), state);
+      return Optional.of(new Jdk(algorithm, e.digest(), Optional.of(e.spi())));
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /** A portable digest at its start. */
@@ -54,10 +74,18 @@ abstract sealed class IngestHash permits IngestHash.Jdk, IngestHash.Portable {
 
   static final class Jdk extends IngestHash {
     private final MessageDigest digest;
+    private final Optional<java.security.MessageDigestSpi> spi;
 
-    Jdk(DigestAlgorithm algorithm, MessageDigest digest) {
+    Jdk(DigestAlgorithm algorithm, MessageDigest digest,
+        Optional<java.security.MessageDigestSpi> spi) {
       super(algorithm);
       this.digest = digest;
+      this.spi = spi;
+    }
+
+    /** The running state, to save, when this JVM lets the JDK's state be read. */
+    Optional<byte[]> state() {
+      return spi.map(s -> JdkDigestState.support().orElseThrow().save(s));
     }
 
     @Override

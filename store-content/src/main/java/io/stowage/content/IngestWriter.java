@@ -52,8 +52,21 @@ final class IngestWriter implements ContentWriter {
     this.offset = offset;
     this.lastCheckpoint = offset;
     this.data = FileChannel.open(ingest.data(), StandardOpenOption.WRITE);
-    this.track = resumable && hash instanceof IngestHash.Jdk
-        ? store.checkpointer().follow(ingest, hash.algorithm) : Optional.empty();
+    this.track = track(store, ingest, hash, resumable);
+  }
+
+  /**
+   * How this writer's checkpoints are made: a JDK digest whose state can be read offers its
+   * states to the checkpointer to sync and save; one whose state cannot is followed by the
+   * checkpointer's portable digest; a portable digest saves its own (no track).
+   */
+  private static Optional<Checkpointer.Track> track(LocalContentStore store, Ingest ingest,
+      IngestHash hash, boolean resumable) throws IOException {
+    if (!resumable || !(hash instanceof IngestHash.Jdk jdk)) {
+      return Optional.empty();
+    }
+    return jdk.state().isPresent() ? store.checkpointer().saving(ingest)
+        : store.checkpointer().follow(ingest, hash.algorithm);
   }
 
   @Override
@@ -77,16 +90,30 @@ final class IngestWriter implements ContentWriter {
     }
     hash.update(forHash);
     offset += n;
-    if (hash instanceof IngestHash.Portable p && store.checkpointInterval() > 0
-        && offset - lastCheckpoint >= store.checkpointInterval()) {
-      checkpoint(p);
+    if (store.checkpointInterval() > 0 && offset - lastCheckpoint >= store.checkpointInterval()) {
+      if (hash instanceof IngestHash.Portable p) {
+        checkpoint(p);
+      } else if (track.isPresent()) {
+        offerJdkState();
+      }
+    }
+  }
+
+  /** Hands the JDK digest's state to the checkpointer, which syncs the data and saves it. */
+  private void offerJdkState() {
+    Optional<byte[]> state = ((IngestHash.Jdk) hash).state();
+    if (state.isPresent() && track.isPresent()) {
+      track.get().offer(new Checkpoint(
+          ingest.stamp(), Checkpoint.JDK, hash.algorithm, offset, state.get()));
+      lastCheckpoint = offset;
     }
   }
 
   private void checkpoint(IngestHash.Portable p) {
     try {
       data.force(false);
-      new Checkpoint(ingest.stamp(), p.algorithm, offset, p.state()).save(ingest.dir());
+      new Checkpoint(ingest.stamp(), Checkpoint.PORTABLE, p.algorithm, offset, p.state())
+          .save(ingest.dir());
       lastCheckpoint = offset;
     } catch (IOException e) {
       throw IoFailures.onWrite("saving the hash state of ingest \"" + ingest.ref() + "\"", e);
@@ -128,7 +155,7 @@ final class IngestWriter implements ContentWriter {
       offset = 0;
       lastCheckpoint = 0;
       hash = IngestHash.jdk(hash.algorithm);
-      track = resumable ? store.checkpointer().follow(ingest, hash.algorithm) : Optional.empty();
+      track = track(store, ingest, hash, resumable);
     } catch (IOException e) {
       throw IoFailures.onWrite("truncating ingest \"" + ingest.ref() + "\"", e);
     }
@@ -192,7 +219,10 @@ final class IngestWriter implements ContentWriter {
     closed = true;
     try {
       if (hash instanceof IngestHash.Jdk jdk) {
-        store.suspend(ingest, offset, jdk.copy());
+        store.suspend(ingest, offset, jdk);
+        if (offset != lastCheckpoint) {
+          offerJdkState();
+        }
       } else if (hash instanceof IngestHash.Portable p && offset != lastCheckpoint
           && store.checkpointInterval() > 0) {
         checkpoint(p);

@@ -71,7 +71,9 @@ final class LocalContentStore implements ContentStore, Store {
   /** JDK digests of ingests whose writers closed in this process, to resume without reading. */
   private final ConcurrentHashMap<Path, Suspended> suspended = new ConcurrentHashMap<>();
 
-  private record Suspended(String stamp, long offset, DigestAlgorithm algorithm, MessageDigest digest) {}
+  /** A closed writer's digest: its saved state when readable, else a clone. */
+  private record Suspended(String stamp, long offset, DigestAlgorithm algorithm,
+      Optional<byte[]> state, MessageDigest copy) {}
 
   private LocalContentStore(String id, Layout layout, DigestAlgorithm algorithm, Duration expiry,
       long checkpointInterval) throws IOException {
@@ -169,19 +171,29 @@ final class LocalContentStore implements ContentStore, Store {
     Suspended s = suspended.remove(ingest.dir());
     if (s != null && s.stamp.equals(ingest.stamp()) && s.offset == size
         && s.algorithm == algorithm) {
-      return new IngestWriter(
-          this, held, ingest, new IngestHash.Jdk(algorithm, s.digest), size, resumable);
+      Optional<IngestHash.Jdk> restored =
+          s.state.flatMap(state -> IngestHash.restoreJdk(algorithm, state));
+      return new IngestWriter(this, held, ingest, restored.orElseGet(
+          () -> new IngestHash.Jdk(algorithm, s.copy, Optional.empty())), size, resumable);
+    }
+    Optional<Checkpoint> saved = Checkpoint.load(ingest.dir(), ingest.stamp())
+        .filter(c -> c.algorithm() == algorithm && c.offset() <= size);
+    if (saved.isPresent() && saved.get().kind().equals(Checkpoint.JDK)) {
+      Optional<IngestHash.Jdk> restored = IngestHash.restoreJdk(algorithm, saved.get().state());
+      if (restored.isPresent()) {
+        feed(ingest.data(), saved.get().offset(), size, restored.get());
+        return new IngestWriter(this, held, ingest, restored.get(), size, resumable);
+      }
     }
     long remaining = ingest.total().isPresent()
         ? Math.max(0, ingest.total().getAsLong() - size) : 0;
-    Optional<Checkpoint> saved = Checkpoint.load(ingest.dir(), ingest.stamp())
-        .filter(c -> c.algorithm() == algorithm && c.offset() <= size);
-    Optional<IngestHash.Portable> restored =
-        saved.flatMap(c -> IngestHash.restore(algorithm, c.state()));
-    if (restored.isPresent() && IngestHash.PORTABLE_SLOWDOWN
+    Optional<IngestHash.Portable> portable = saved
+        .filter(c -> c.kind().equals(Checkpoint.PORTABLE))
+        .flatMap(c -> IngestHash.restore(algorithm, c.state()));
+    if (portable.isPresent() && IngestHash.PORTABLE_SLOWDOWN
         * (size - saved.get().offset() + remaining) < size + remaining) {
-      feed(ingest.data(), saved.get().offset(), size, restored.get());
-      return new IngestWriter(this, held, ingest, restored.get(), size, resumable);
+      feed(ingest.data(), saved.get().offset(), size, portable.get());
+      return new IngestWriter(this, held, ingest, portable.get(), size, resumable);
     }
     IngestHash.Jdk jdk = IngestHash.jdk(algorithm);
     feed(ingest.data(), 0, size, jdk);
@@ -303,8 +315,10 @@ final class LocalContentStore implements ContentStore, Store {
     return checkpointInterval;
   }
 
-  void suspend(Ingest ingest, long offset, MessageDigest digest) {
-    suspended.put(ingest.dir(), new Suspended(ingest.stamp(), offset, algorithm, digest));
+  void suspend(Ingest ingest, long offset, IngestHash.Jdk digest) {
+    Optional<byte[]> state = digest.state();
+    suspended.put(ingest.dir(), new Suspended(ingest.stamp(), offset, algorithm, state,
+        state.isPresent() ? null : digest.copy()));
   }
 
   /** Removes an ingest folder whose lock the caller holds. */
