@@ -19,7 +19,7 @@ SHM=${SHM:-/dev/shm/stowage-content-bench}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 REF=/work/shared/reference/containerd.sh
-VARIANTS=${VARIANTS:-"openssl ctr stowage stowage-nockpt tmpfs tmpfs-nockpt same restart restart-kill same-tmpfs restart-tmpfs restart-kill-tmpfs"}
+VARIANTS=${VARIANTS:-"openssl ctr stowage tmpfs tmpfs-nockpt same restart restart-kill same-tmpfs restart-tmpfs restart-kill-tmpfs"}
 INTERVAL=$((64 << 20))
 
 mkdir -p "$WORK" "$SHM"
@@ -30,7 +30,7 @@ rm -rf "$WORK/classes" && mkdir -p "$WORK/classes"
 cp -r "$ROOT/store-api/target/classes/." "$ROOT/store-content/target/classes/." "$WORK/classes/"
 CP="$WORK/classes:$(cat "$WORK/cp.txt")"
 javac -nowarn -d "$WORK/classes" -cp "$CP" "$HERE/ContentIngestBench.java"
-JAVA="java -Xmx3g -Xms3g -cp $CP"
+JAVA="java -Xmx3g -Xms3g --add-opens java.base/sun.security.provider=ALL-UNNAMED -cp $CP"
 
 INPUT="$SHM/input.bin"
 if [ ! -f "$INPUT" ] || [ "$(stat -c %s "$INPUT")" != 1073741824 ]; then
