@@ -168,7 +168,7 @@ final class ImageShelf {
 
   void delete(Location location) {
     Ref ref = parse(location.uri());
-    try (BlobLocks.Held lock = store.blobLocks().lock(ref.digest)) {
+    try (BlobLocks.Held lock = store.blobs().locks().lock(ref.digest)) {
       if (!indexed(ref)) {
         throw notFound(location);
       }
@@ -184,12 +184,12 @@ final class ImageShelf {
     if (!Files.exists(layout.blob(ref.digest))) {
       return;
     }
-    BlobMeta meta = store.metaOf(ref.digest);
+    BlobMeta meta = store.blobs().metaOf(ref.digest);
     Map<String, String> labels = new TreeMap<>(meta.labels());
     labels.remove(LABEL_PREFIX + ref.imageId);
     if (labels.keySet().stream().noneMatch(k -> k.startsWith(LABEL_PREFIX))) {
       try {
-        store.deleteLocked(ref.digest);
+        store.blobs().deleteLocked(ref.digest);
       } catch (NotFoundException e) {
         // Deleted through the content API meanwhile.
       }

@@ -184,7 +184,7 @@ final class IngestWriter implements ContentWriter {
     track.ifPresent(Checkpointer.Track::cancel);
     try {
       data.force(true);
-      CommitResult result = store.commitBlob(ingest, actual, offset, checked);
+      CommitResult result = store.blobs().commit(ingest, actual, offset, checked);
       closed = true;
       data.close();
       store.removeIngest(ingest.dir());

@@ -5,7 +5,6 @@ import io.stowage.api.ImageData;
 import io.stowage.api.InvalidRequestException;
 import io.stowage.api.NotFoundException;
 import io.stowage.api.StoreIOException;
-import io.stowage.api.content.CommitResult;
 import io.stowage.api.content.ContentFilter;
 import io.stowage.api.content.ContentInfo;
 import io.stowage.api.content.ContentStore;
@@ -14,7 +13,6 @@ import io.stowage.api.content.Digest;
 import io.stowage.api.content.DigestAlgorithm;
 import io.stowage.api.content.IngestRefs;
 import io.stowage.api.content.IngestStatus;
-import io.stowage.api.content.Labels;
 import io.stowage.api.store.AddRequest;
 import io.stowage.api.store.AddResult;
 import io.stowage.api.store.Capability;
@@ -28,9 +26,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +37,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -65,6 +60,7 @@ final class LocalContentStore implements ContentStore, Store {
   private final long checkpointInterval;
   private final RefLocks refLocks = new RefLocks();
   private final BlobLocks blobLocks;
+  private final Blobs blobs;
   private final Checkpointer checkpointer;
   private final ImageShelf images;
   private final ScheduledExecutorService reaper;
@@ -88,6 +84,7 @@ final class LocalContentStore implements ContentStore, Store {
     Files.createDirectories(layout.ingests());
     Files.createDirectories(layout.images());
     this.blobLocks = new BlobLocks(layout.locks());
+    this.blobs = new Blobs(layout, blobLocks);
     this.checkpointer = new Checkpointer(id, checkpointInterval);
     this.images = new ImageShelf(this, layout, id);
     this.reaper = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -341,180 +338,35 @@ final class LocalContentStore implements ContentStore, Store {
     return hash.peek();
   }
 
-  /**
-   * Moves a synced ingest's data under {@code digest}, or, if that blob exists, adds the labels
-   * to it. Under the blob's stripe lock, so it cannot race a delete or another commit.
-   */
-  CommitResult commitBlob(Ingest ingest, Digest digest, long size, Map<String, String> labels)
-      throws IOException {
-    Path blob = layout.blob(digest);
-    try (BlobLocks.Held lock = blobLocks.lock(digest)) {
-      Instant now = Instant.now();
-      if (Files.exists(blob)) {
-        if (!labels.isEmpty()) {
-          BlobMeta meta = metaOf(digest, blob);
-          Map<String, String> merged = new TreeMap<>(meta.labels());
-          merged.putAll(labels);
-          new BlobMeta(meta.createdAt(), now, Labels.copyOf(merged)).write(layout.meta(digest));
-        }
-        return new CommitResult(digest, Files.size(blob), CommitResult.Outcome.ALREADY_EXISTED);
-      }
-      Files.setPosixFilePermissions(ingest.data(), PosixFilePermissions.fromString("r--r--r--"));
-      new BlobMeta(now, now, labels).write(layout.meta(digest));
-      Files.move(ingest.data(), blob, StandardCopyOption.ATOMIC_MOVE);
-      syncFolder(blob.getParent());
-      return new CommitResult(digest, size, CommitResult.Outcome.CREATED);
-    }
-  }
-
-  private static void syncFolder(Path folder) throws IOException {
-    try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
-      channel.force(true);
-    }
-  }
-
   // ---- ContentStore: blobs ----
+
+  Blobs blobs() {
+    return blobs;
+  }
 
   @Override
   public ContentInfo info(Digest digest) {
-    Path blob = layout.blob(digest);
-    try {
-      long size = Files.size(blob);
-      BlobMeta meta = metaOf(digest, blob);
-      return new ContentInfo(digest, size, meta.createdAt(), meta.updatedAt(), meta.labels());
-    } catch (NoSuchFileException e) {
-      throw new NotFoundException("content " + digest + " not found");
-    } catch (IOException e) {
-      throw IoFailures.onRead("reading " + digest, e);
-    }
-  }
-
-  private BlobMeta metaOf(Digest digest, Path blob) throws IOException {
-    Optional<BlobMeta> meta = BlobMeta.read(layout.meta(digest));
-    if (meta.isPresent()) {
-      return meta.get();
-    }
-    Instant t = Files.getLastModifiedTime(blob).toInstant();
-    return new BlobMeta(t, t, Map.of());
+    return blobs.info(digest);
   }
 
   @Override
   public ContentInfo updateLabels(Digest digest, Map<String, String> labels, Set<String> fields) {
-    Path blob = layout.blob(digest);
-    try (BlobLocks.Held lock = blobLocks.lock(digest)) {
-      if (!Files.exists(blob)) {
-        throw new NotFoundException("content " + digest + " not found");
-      }
-      BlobMeta meta = metaOf(digest, blob);
-      Map<String, String> next = new TreeMap<>();
-      if (fields.isEmpty() || fields.contains("labels")) {
-        labels.forEach((k, v) -> {
-          if (!v.isEmpty()) {
-            next.put(k, v);
-          }
-        });
-      } else {
-        next.putAll(meta.labels());
-        for (String field : fields) {
-          String key = Labels.requireKey(
-              field.startsWith("labels.") ? field.substring("labels.".length()) : field);
-          String value = labels.getOrDefault(key, "");
-          if (value.isEmpty()) {
-            next.remove(key);
-          } else {
-            next.put(key, value);
-          }
-        }
-      }
-      BlobMeta updated = new BlobMeta(meta.createdAt(), Instant.now(), Labels.copyOf(next));
-      updated.write(layout.meta(digest));
-      return new ContentInfo(digest, Files.size(blob), updated.createdAt(), updated.updatedAt(),
-          updated.labels());
-    } catch (IOException e) {
-      throw IoFailures.onWrite("updating the labels of " + digest, e);
-    }
+    return blobs.updateLabels(digest, labels, fields);
   }
 
   @Override
   public void walk(ContentFilter filter, Consumer<ContentInfo> action) {
-    for (DigestAlgorithm a : DigestAlgorithm.values()) {
-      List<String> names = new ArrayList<>();
-      try (DirectoryStream<Path> blobs = Files.newDirectoryStream(layout.blobFolder(a))) {
-        blobs.forEach(p -> names.add(p.getFileName().toString()));
-      } catch (NoSuchFileException e) {
-        continue;
-      } catch (IOException e) {
-        throw IoFailures.onRead("listing blobs", e);
-      }
-      names.sort(null);
-      for (String name : names) {
-        Digest digest;
-        try {
-          digest = new Digest(a, name);
-        } catch (InvalidRequestException e) {
-          continue; // not a blob (a stray file)
-        }
-        Optional<ContentInfo> info = find(digest);
-        if (info.isPresent() && filter.matches(info.get())) {
-          action.accept(info.get());
-        }
-      }
-    }
+    blobs.walk(filter, action);
   }
 
   @Override
   public ImageData read(Digest digest, ByteRange range) {
-    Path blob = layout.blob(digest);
-    FileChannel channel;
-    try {
-      channel = FileChannel.open(blob, StandardOpenOption.READ);
-    } catch (NoSuchFileException e) {
-      throw new NotFoundException("content " + digest + " not found");
-    } catch (IOException e) {
-      throw IoFailures.onRead("opening " + digest, e);
-    }
-    try {
-      long size = channel.size();
-      long length = range.lengthWithin(size);
-      return new FileImageData(blob, channel, range.offset(), length);
-    } catch (IOException | RuntimeException e) {
-      try {
-        channel.close();
-      } catch (IOException ignored) {
-        // Already failing.
-      }
-      if (e instanceof IOException io) {
-        throw IoFailures.onRead("reading " + digest, io);
-      }
-      throw (RuntimeException) e;
-    }
+    return blobs.read(digest, range);
   }
 
   @Override
   public void delete(Digest digest) {
-    try (BlobLocks.Held lock = blobLocks.lock(digest)) {
-      deleteLocked(digest);
-    } catch (IOException e) {
-      throw IoFailures.onWrite("deleting " + digest, e);
-    }
-  }
-
-  /** Deletes a blob; the caller holds its stripe. */
-  void deleteLocked(Digest digest) throws IOException {
-    try {
-      Files.delete(layout.blob(digest));
-    } catch (NoSuchFileException e) {
-      throw new NotFoundException("content " + digest + " not found");
-    }
-    Files.deleteIfExists(layout.meta(digest));
-  }
-
-  BlobLocks blobLocks() {
-    return blobLocks;
-  }
-
-  BlobMeta metaOf(Digest digest) throws IOException {
-    return metaOf(digest, layout.blob(digest));
+    blobs.delete(digest);
   }
 
   // ---- Store ----
