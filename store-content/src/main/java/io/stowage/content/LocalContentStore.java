@@ -4,7 +4,6 @@ import io.stowage.api.ByteRange;
 import io.stowage.api.ImageData;
 import io.stowage.api.InvalidRequestException;
 import io.stowage.api.NotFoundException;
-import io.stowage.api.StoreIOException;
 import io.stowage.api.content.ContentFilter;
 import io.stowage.api.content.ContentInfo;
 import io.stowage.api.content.ContentStore;
@@ -426,9 +425,5 @@ final class LocalContentStore implements ContentStore, Store {
   @Override
   public String toString() {
     return "content store " + id + " at " + layout.root();
-  }
-
-  static StoreIOException unexpected(String what, IOException e) {
-    return new StoreIOException(what + ": " + IoFailures.describe(e), e);
   }
 }

@@ -47,8 +47,8 @@ public interface ContentWriter extends AutoCloseable {
   /**
    * Makes the written bytes a blob. Checks the size and the digest when expected ones are given,
    * makes the data durable (file and folder synced), moves it atomically under its digest,
-   * leaves it read-only, adds {@code labels} and removes the ingest. The writer is closed
-   * afterwards, whatever the outcome.
+   * leaves it read-only, adds {@code labels} and removes the ingest. A successful commit closes
+   * the writer; after a failed one the writer stays open and the ingest keeps its bytes.
    *
    * @return {@link CommitResult.Outcome#CREATED}, or {@link CommitResult.Outcome#ALREADY_EXISTED}
    *     when the blob was stored already (callers treat that as success; the labels are added to
