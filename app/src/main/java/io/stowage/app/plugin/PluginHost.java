@@ -21,6 +21,8 @@ import java.util.jar.JarFile;
 import org.pf4j.PluginAlreadyLoadedException;
 import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The plugins folder, loaded: the one registry of started extensions by type. Every jar is
@@ -40,6 +42,8 @@ public final class PluginHost implements AutoCloseable {
   /** The extension points the host uses, in the order extensions are made. */
   private static final List<Class<?>> EXTENSION_POINTS =
       List.of(StoreProvider.class, CacheDriverProvider.class, DiskFormat.class);
+
+  private static final Logger LOG = LoggerFactory.getLogger(PluginHost.class);
 
   private final StowagePluginManager manager;
   private final Injector services;
@@ -103,6 +107,7 @@ public final class PluginHost implements AutoCloseable {
       List<String> classes = new ArrayList<>(manager.getExtensionClassNames(id));
       classes.sort(null);
       List<String> warnings = warnings(plugin, classes);
+      warnings.forEach(w -> LOG.warn("plugin {}: {}", id, w));
       Optional<String> error = failure(plugin);
       Map<Class<?>, List<Object>> made = new LinkedHashMap<>();
       if (error.isEmpty()) {

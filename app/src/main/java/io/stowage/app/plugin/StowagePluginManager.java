@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.pf4j.ExtensionFactory;
 import org.pf4j.JarPluginLoader;
+import org.pf4j.PluginAlreadyLoadedException;
 import org.pf4j.JarPluginManager;
 import org.pf4j.PluginDescriptor;
 import org.pf4j.PluginLoader;
@@ -57,6 +58,11 @@ final class StowagePluginManager extends JarPluginManager {
   @Override
   protected PluginWrapper loadPluginFromPath(Path pluginPath) {
     try {
+      PluginDescriptor descriptor = getPluginDescriptorFinder().find(pluginPath);
+      PluginWrapper loaded = getPlugin(descriptor.getPluginId());
+      if (loaded != null) {
+        throw new PluginAlreadyLoadedException(descriptor.getPluginId(), pluginPath);
+      }
       return super.loadPluginFromPath(pluginPath);
     } catch (RuntimeException e) {
       unloadable.put(pluginPath, e);

@@ -69,6 +69,6 @@ final class StoreBinder {
   private <C> Store build(StoreProvider<C> provider, String id, ObjectNode settings) {
     // Errors carry paths relative to the store's subtree; the caller adds stores.<id>.
     C bound = loader.bind(settings, provider.configType(), "");
-    return provider.create(id, bound, new InstanceContext(id, baseDir));
+    return provider.create(bound, new InstanceContext(id, baseDir));
   }
 }

@@ -14,7 +14,7 @@ final class StoreSlot {
   private final String id;
   private final String type;
   private final ObjectNode settings;
-  private Store store;
+  private volatile Store store; // read without the lock once built: every request passes here
   private StoreBinder.Failure failure;
   private boolean closed;
 
@@ -30,7 +30,12 @@ final class StoreSlot {
   }
 
   /** The store, built now if it is not yet. @throws UnavailableException it cannot be built */
-  synchronized Store require(StoreBinder binder) {
+  Store require(StoreBinder binder) {
+    Store built = store;
+    return built != null ? built : requireLocked(binder);
+  }
+
+  private synchronized Store requireLocked(StoreBinder binder) {
     Optional<Store> built = tryBuild(binder);
     if (built.isPresent()) {
       return built.get();
