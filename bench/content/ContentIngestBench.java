@@ -105,7 +105,7 @@ public final class ContentIngestBench {
   private static Store open(Path root, long interval) {
     ContentConfig config = ContentConfig.ofRoot(root.toString())
         .withCheckpointInterval(DataSize.ofBytes(interval));
-    return new ContentStoreProvider().create("bench", config, new InstanceContext("bench", root));
+    return new ContentStoreProvider().create(config, new InstanceContext("bench", root));
   }
 
   private static void write(ContentWriter w, List<byte[]> input, int from, int to) {

@@ -1,5 +1,6 @@
 package io.stowage.content;
 
+import io.stowage.api.IoFailures;
 import io.stowage.api.ByteRange;
 import io.stowage.api.ImageData;
 import io.stowage.api.InvalidRequestException;

@@ -32,7 +32,7 @@ public final class ContentStoreProvider implements StoreProvider<ContentConfig> 
    * @throws BadStoreConfigurationException a value is invalid or the root cannot be created
    */
   @Override
-  public Store create(String id, ContentConfig config, InstanceContext context) {
+  public Store create(ContentConfig config, InstanceContext context) {
     if (config.root().isBlank()) {
       throw new BadStoreConfigurationException("root", "a folder is required");
     }
@@ -46,7 +46,7 @@ public final class ContentStoreProvider implements StoreProvider<ContentConfig> 
       throw new BadStoreConfigurationException("ingest_expiry", "must be positive");
     }
     return LocalContentStore.open(
-        id, context.resolve(config.root()), algorithm, config.ingestExpiry(),
+        context.instanceId(), context.resolve(config.root()), algorithm, config.ingestExpiry(),
         config.checkpointInterval().bytes());
   }
 }

@@ -1,22 +1,20 @@
 package io.stowage.content;
 
+import io.stowage.api.IoFailures;
 import io.stowage.api.BadLocationException;
 import io.stowage.api.ByteRange;
-import io.stowage.api.DataStreamException;
 import io.stowage.api.DuplicateException;
 import io.stowage.api.ImageData;
 import io.stowage.api.ImageIds;
 import io.stowage.api.InvalidRequestException;
 import io.stowage.api.LockedException;
-import io.stowage.api.Multihash;
 import io.stowage.api.NotFoundException;
-import io.stowage.api.SizeCapExceededException;
-import io.stowage.api.SizeMismatchException;
 import io.stowage.api.content.CommitResult;
 import io.stowage.api.content.Digest;
 import io.stowage.api.content.Labels;
 import io.stowage.api.store.AddRequest;
 import io.stowage.api.store.AddResult;
+import io.stowage.api.store.ImageMeter;
 import io.stowage.api.store.Location;
 import java.io.IOException;
 import java.net.URI;
@@ -26,9 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -48,7 +44,6 @@ import java.util.TreeMap;
 final class ImageShelf {
   static final String SCHEME = "content";
   static final String LABEL_PREFIX = "stowage.io/image.";
-  private static final int BUFFER = 1 << 20;
 
   private final LocalContentStore store;
   private final Layout layout;
@@ -82,17 +77,13 @@ final class ImageShelf {
       if (writer.status().offset() != 0) {
         writer.truncate(0); // what an add that crashed left
       }
-      MessageDigest md5 = io.stowage.api.HashAlgorithm.MD5.newDigest();
-      MessageDigest multihash = request.hashAlgorithm().newDigest();
-      long total = copy(request, writer, md5, multihash);
-      Digest digest = writer.digest();
-      CommitResult committed = writer.commit(OptionalLong.of(total), Optional.empty(),
+      // md5, the multihash, size cap, declared size and progress: the host's metering.
+      ImageMeter.Reading reading = ImageMeter.copy(request, (block, position) -> writer.write(block));
+      CommitResult committed = writer.commit(OptionalLong.of(reading.size()), Optional.empty(),
           Map.of(LABEL_PREFIX + id, Instant.now().toString()));
       done = true;
       writeIndex(index, committed.digest());
-      return new AddResult(location(digest, id), total,
-          HexFormat.of().formatHex(md5.digest()),
-          new Multihash(request.hashAlgorithm(), HexFormat.of().formatHex(multihash.digest())));
+      return reading.resultAt(location(committed.digest(), id));
     } catch (IOException e) {
       throw IoFailures.onWrite("adding image \"" + id + "\"", e);
     } finally {
@@ -100,48 +91,6 @@ final class ImageShelf {
         writer.discard();
       }
     }
-  }
-
-  private static long copy(AddRequest request, IngestWriter writer, MessageDigest md5,
-      MessageDigest multihash) {
-    byte[] buffer = new byte[BUFFER];
-    OptionalLong declared = request.declaredSize();
-    long cap = request.sizeCap();
-    long total = 0;
-    while (true) {
-      int want = (int) Math.min(buffer.length, Math.max(1, cap - total + 1));
-      int n;
-      try {
-        n = request.data().read(buffer, 0, want);
-      } catch (IOException e) {
-        throw new DataStreamException("reading the image data failed after " + total
-            + " bytes: " + IoFailures.describe(e), e);
-      }
-      if (n < 0) {
-        break;
-      }
-      total += n;
-      if (total > cap) {
-        throw new SizeCapExceededException("image data exceeds the size cap of " + cap
-            + " bytes; nothing was stored");
-      }
-      if (declared.isPresent() && total > declared.getAsLong()) {
-        throw new SizeMismatchException("image data is longer than the declared "
-            + declared.getAsLong() + " bytes; nothing was stored");
-      }
-      md5.update(buffer, 0, n);
-      multihash.update(buffer, 0, n);
-      writer.write(buffer, 0, n);
-      request.progress().onProgress(total, declared);
-    }
-    if (declared.isPresent() && total != declared.getAsLong()) {
-      throw new SizeMismatchException("image data has " + total + " bytes, declared "
-          + declared.getAsLong() + "; nothing was stored");
-    }
-    if (total == 0) {
-      request.progress().onProgress(0, declared);
-    }
-    return total;
   }
 
   private void writeIndex(Path index, Digest digest) throws IOException {

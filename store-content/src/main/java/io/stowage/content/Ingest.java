@@ -84,18 +84,21 @@ record Ingest(Path dir, String ref, Instant startedAt, OptionalLong total) {
         updated.isBefore(startedAt) ? startedAt : updated);
   }
 
-  /** When bytes were last written (or the ingest began); for expiry. */
+  /**
+   * When bytes were last written, or the ingest (re)started; for expiry. Saved hash states and
+   * the lock are not activity.
+   */
   static Instant lastActivity(Path dir) throws IOException {
     Instant latest = Instant.EPOCH;
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-      for (Path f : files) {
-        if (!f.getFileName().toString().equals("lock")) {
-          Instant t = Files.getLastModifiedTime(f).toInstant();
-          latest = t.isAfter(latest) ? t : latest;
-        }
+    for (String name : new String[] {"data", "startedat", "ref"}) {
+      try {
+        Instant t = Files.getLastModifiedTime(dir.resolve(name)).toInstant();
+        latest = t.isAfter(latest) ? t : latest;
+      } catch (NoSuchFileException e) {
+        // A folder a crash left half made: judged by what it has.
       }
     }
-    return latest;
+    return latest.equals(Instant.EPOCH) ? Files.getLastModifiedTime(dir).toInstant() : latest;
   }
 
   /** Removes the files of the ingest, and the folder when {@code all} (lock included). */

@@ -1,5 +1,6 @@
 package io.stowage.content;
 
+import io.stowage.api.IoFailures;
 import io.stowage.api.InvalidImageDataException;
 import io.stowage.api.InvalidRequestException;
 import io.stowage.api.SizeMismatchException;

@@ -265,11 +265,13 @@ class ContentApiTest {
     }
     FileTime longAgo = FileTime.from(Instant.now().minus(Duration.ofHours(2)));
     for (String ref : List.of("old", "held")) {
-      try (Stream<Path> files = Files.list(root.resolve("ingest").resolve(Layout.sha256Hex(ref)))) {
+      Path dir = root.resolve("ingest").resolve(Layout.sha256Hex(ref));
+      try (Stream<Path> files = Files.list(dir)) {
         for (Path f : files.toList()) {
           Files.setLastModifiedTime(f, longAgo);
         }
       }
+      Files.setLastModifiedTime(dir, longAgo);
     }
     try (ContentWriter held = store.writer("held", OptionalLong.empty())) {
       assertThat(store.reapExpired()).isEqualTo(1);

@@ -20,7 +20,7 @@ final class Stores {
 
   static LocalContentStore open(Path root, ContentConfig config) {
     return (LocalContentStore) new ContentStoreProvider()
-        .create("test", config, new InstanceContext("test", root));
+        .create(config, new InstanceContext("test", root));
   }
 
   static byte[] bytes(long seed, int size) {
