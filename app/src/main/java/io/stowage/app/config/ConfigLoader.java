@@ -4,26 +4,16 @@ package io.stowage.app.config;
 import io.stowage.api.BadStoreConfigurationException;
 import io.stowage.api.DataSize;
 import io.stowage.api.HashAlgorithm;
+import io.stowage.config.ConfigBinder;
 import io.stowage.api.InvalidRequestException;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,20 +32,9 @@ public final class ConfigLoader {
       Set.of("plugins", "server", "registry", "hashing", "image", "default_store", "stores",
           "cache");
 
-  private final ObjectMapper yaml;
+  private final ConfigBinder binder = new ConfigBinder();
 
-  public ConfigLoader() {
-    SimpleModule values = new SimpleModule("stowage-config-values");
-    values.addDeserializer(DataSize.class, new ValueDeserializers.DataSizes());
-    values.addDeserializer(Duration.class, new ValueDeserializers.Durations());
-    values.addDeserializer(Path.class, new ValueDeserializers.Paths());
-    this.yaml =
-        new ObjectMapper(new YAMLFactory())
-            .registerModule(values)
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-  }
+  public ConfigLoader() {}
 
   /**
    * Reads a configuration file.
@@ -87,7 +66,7 @@ public final class ConfigLoader {
     }
     try (InputStream in = Files.newInputStream(file)) {
       // One byte over the limit is enough to refuse it, whatever its real size.
-      return in.readNBytes(YamlTree.MAX_BYTES + 1);
+      return in.readNBytes(ConfigBinder.MAX_BYTES + 1);
     } catch (AccessDeniedException e) {
       throw new BadStoreConfigurationException("", "cannot read configuration file " + file
           + ": permission denied");
@@ -107,10 +86,7 @@ public final class ConfigLoader {
   }
 
   HostConfig parse(byte[] text, String source, Path baseDir) {
-    JsonNode root = YamlTree.read(text, source);
-    if (root.isNull()) {
-      root = yaml.createObjectNode();
-    }
+    JsonNode root = binder.read(text, source);
     if (!root.isObject()) {
       throw new BadStoreConfigurationException("", source + " must be a mapping of keys to values");
     }
@@ -181,69 +157,13 @@ public final class ConfigLoader {
   }
 
   /**
-   * Binds a subtree to {@code type}.
+   * Binds a subtree to {@code type}, as {@link ConfigBinder} (shared with plugins' tests) does.
    *
    * @param path where the subtree sits, used in error messages (for example {@code stores.fast});
    *     empty for paths relative to the subtree
    * @throws BadStoreConfigurationException naming the exact key that is wrong
    */
   public <T> T bind(JsonNode node, Class<T> type, String path) {
-    try {
-      return yaml.treeToValue(node, type);
-    } catch (UnrecognizedPropertyException e) {
-      throw new BadStoreConfigurationException(
-          joinPath(path, e), "unknown key (known: " + e.getKnownPropertyIds() + ")");
-    } catch (JsonMappingException e) {
-      Throwable cause = e.getCause();
-      String reason = cause instanceof BadStoreConfigurationException b ? b.reason()
-          : cause instanceof IllegalArgumentException iae && iae.getMessage() != null ? iae.getMessage()
-          : e instanceof MismatchedInputException m ? expected(m)
-          : "is not valid here";
-      if (cause instanceof BadStoreConfigurationException b) {
-        throw b.under(joinPath(path, e));
-      }
-      throw new BadStoreConfigurationException(joinPath(path, e), reason);
-    } catch (JsonProcessingException e) {
-      throw new BadStoreConfigurationException(path, e.getOriginalMessage());
-    }
-  }
-
-  /** What a value of the wanted type looks like, in the configuration's words, not Java's. */
-  private static String expected(MismatchedInputException e) {
-    Class<?> type = e.getTargetType();
-    String got = e instanceof InvalidFormatException f && f.getValue() != null
-        ? "\"" + f.getValue() + "\" is not " : "expected ";
-    if (type == null) {
-      return "has a value of the wrong kind";
-    }
-    if (type == boolean.class || type == Boolean.class) {
-      return got + "true or false";
-    }
-    if (type == int.class || type == long.class || type == Integer.class || type == Long.class
-        || type == short.class || type == Short.class) {
-      return got + "a whole number";
-    }
-    if (Number.class.isAssignableFrom(type) || type == double.class || type == float.class) {
-      return got + "a number";
-    }
-    if (type == String.class || type.isEnum()) {
-      return got + "text";
-    }
-    if (type.isArray() || java.util.Collection.class.isAssignableFrom(type)) {
-      return got + "a list";
-    }
-    return got + "a mapping of keys to values";
-  }
-
-  private static String joinPath(String base, JsonMappingException e) {
-    StringBuilder sb = new StringBuilder(base);
-    for (JsonMappingException.Reference ref : e.getPath()) {
-      if (ref.getFieldName() != null) {
-        sb.append(sb.length() == 0 ? "" : ".").append(ref.getFieldName());
-      } else if (ref.getIndex() >= 0) {
-        sb.append('[').append(ref.getIndex()).append(']');
-      }
-    }
-    return sb.toString();
+    return binder.bind(node, type, path);
   }
 }
