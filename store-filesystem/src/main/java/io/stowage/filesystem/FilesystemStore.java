@@ -1,6 +1,7 @@
 package io.stowage.filesystem;
 
 import io.stowage.api.IoFailures;
+import io.stowage.api.io.AtomicFile;
 
 import io.stowage.api.store.AddRequest;
 import io.stowage.api.store.AddResult;
@@ -23,12 +24,10 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
@@ -125,7 +124,7 @@ final class FilesystemStore implements Store {
     // A real write, not access(2): it sees read-only mounts and reports the errno. A full
     // disk is not a reason to refuse writes for good; each add reports it while it lasts.
     try {
-      TempFile.create(path, "probe").discard();
+      AtomicFile.create(path.resolve("probe"), "probe").close();
     } catch (IOException e) {
       if (IoFailures.isDenied(e)) {
         return Optional.of("data folder " + path + " is not writable: " + IoFailures.describe(e));
@@ -134,7 +133,7 @@ final class FilesystemStore implements Store {
     }
     grantFolderAccess(path, settings.filePerm());
     try {
-      TempFile.removeLeftovers(path);
+      AtomicFile.removeAbandoned(path).forEach(p -> LOG.info("removed {}, left by an interrupted add", p));
     } catch (IOException e) {
       LOG.warn("cannot list {} to remove leftovers: {}", path, IoFailures.describe(e));
     }
@@ -196,9 +195,9 @@ final class FilesystemStore implements Store {
         Placement.choose(
             settings.datadirs(), request.declaredSize().orElse(0), Placement.USABLE);
     Path target = dir.path().resolve(imageId);
-    TempFile temp;
+    AtomicFile temp;
     try {
-      temp = TempFile.create(dir.path(), imageId);
+      temp = AtomicFile.create(target, imageId);
     } catch (IOException e) {
       throw IoFailures.onWrite("cannot create a file in " + dir.path(), e);
     }
@@ -211,9 +210,8 @@ final class FilesystemStore implements Store {
           ImageMeter.copy(request, FileSink.blockSize(settings.chunkSize()), sink);
       sink.finish();
       finish(temp, reading.size());
-      commit(imageId, temp.path(), target);
+      commit(imageId, temp, target);
       committed = true;
-      temp.discard();
       if (settings.durable()) {
         syncFolder(dir.path(), target);
       }
@@ -224,18 +222,18 @@ final class FilesystemStore implements Store {
       throw new UnavailableException("store " + id + " is closed", e);
     } finally {
       if (!committed) {
-        temp.discard();
+        temp.close();
       }
     }
   }
 
-  private void finish(TempFile temp, long size) throws IOException {
+  private void finish(AtomicFile temp, long size) throws IOException {
     if (settings.thinProvisioning() && temp.channel().size() < size) {
       temp.setLength(size);
     }
     Optional<Set<PosixFilePermission>> perms = settings.filePerm().filePermissions();
     if (perms.isPresent()) {
-      Files.setPosixFilePermissions(temp.path(), perms.get());
+      Files.setPosixFilePermissions(temp.temporary(), perms.get());
     }
     if (settings.durable()) {
       temp.channel().force(true);
@@ -244,29 +242,18 @@ final class FilesystemStore implements Store {
 
   // The link fails if the final name exists, so two adds of one id cannot both win, even from
   // two processes; the lock covers the check of the other folders.
-  private void commit(String imageId, Path temp, Path target) throws IOException {
+  private void commit(String imageId, AtomicFile temp, Path target) throws IOException {
     synchronized (commitLocks[Math.floorMod(imageId.hashCode(), commitLocks.length)]) {
       for (Datadir other : settings.datadirs()) {
         requireAbsent(other.path().resolve(imageId));
       }
       try {
-        Files.createLink(target, temp);
+        // A hard link (or, without links, a checked rename): fails if the name exists.
+        temp.commit(AtomicFile.Commit.NEW, false);
       } catch (FileAlreadyExistsException e) {
         throw duplicate(target);
-      } catch (UnsupportedOperationException | FileSystemException e) {
-        if (e instanceof FileSystemException fse && !linksUnsupported(fse)) {
-          throw fse;
-        }
-        // No hard links here (vfat, some network file systems): a checked rename instead.
-        requireAbsent(target);
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
       }
     }
-  }
-
-  private static boolean linksUnsupported(FileSystemException e) {
-    String reason = e.getReason() == null ? "" : e.getReason();
-    return reason.contains("Operation not permitted") || reason.contains("not supported");
   }
 
   private void syncFolder(Path folder, Path target) {
