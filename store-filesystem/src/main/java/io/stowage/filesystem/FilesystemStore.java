@@ -53,6 +53,7 @@ final class FilesystemStore implements Store {
   private static final Logger LOG = LoggerFactory.getLogger(FilesystemStore.class);
   private static final Set<Capability> CAPABILITIES =
       Set.of(Capability.READ, Capability.RANGED_READ, Capability.WRITE, Capability.DELETE);
+  private static final Set<Capability> READ_ONLY = Set.of(Capability.READ, Capability.RANGED_READ);
   private static final AtomicInteger THREADS = new AtomicInteger();
 
   private final String id;
@@ -85,6 +86,7 @@ final class FilesystemStore implements Store {
    * returns the store. Folders that cannot be written leave the store read-only.
    */
   static FilesystemStore open(String id, Settings settings) {
+    claim(id, settings);
     List<String> denied = new ArrayList<>();
     for (Datadir dir : settings.datadirs()) {
       prepare(dir, settings).ifPresent(denied::add);
@@ -168,7 +170,8 @@ final class FilesystemStore implements Store {
 
   @Override
   public Set<Capability> capabilities() {
-    return CAPABILITIES;
+    // A store whose folder refuses writes does not claim it can write or delete (`stores`).
+    return writeDenied.isPresent() ? READ_ONLY : CAPABILITIES;
   }
 
   @Override
@@ -367,6 +370,25 @@ final class FilesystemStore implements Store {
   public void close() {
     closed = true;
     flushers.shutdown();
+    settings.datadirs().forEach(d -> FOLDERS.remove(d.path(), id));
+  }
+
+  // The data folders of the stores open in this JVM: two stores on one folder (or one inside
+  // the other) would each take the other's images for theirs and delete its adds in progress.
+  private static final java.util.Map<Path, String> FOLDERS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static synchronized void claim(String id, Settings settings) {
+    for (Datadir dir : settings.datadirs()) {
+      for (var e : FOLDERS.entrySet()) {
+        boolean nested = dir.path().startsWith(e.getKey()) || e.getKey().startsWith(dir.path());
+        if (nested && !e.getValue().equals(id)) {
+          throw new BadStoreConfigurationException(dir.key(), "folder " + dir.path()
+              + " is also a data folder of store \"" + e.getValue() + "\" (" + e.getKey()
+              + "); give each store its own folder");
+        }
+      }
+    }
+    settings.datadirs().forEach(d -> FOLDERS.put(d.path(), id));
   }
 
   @Override

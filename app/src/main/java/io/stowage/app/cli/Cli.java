@@ -61,7 +61,7 @@ public final class Cli {
         err.println("stowage: " + CheckedOutput.message(console.stdout().failure().get()));
         return Failures.EXIT_FAILED;
       }
-      err.println("stowage: " + (e instanceof UsageException ? e.getMessage() : Failures.message(e)));
+      err.println("stowage: " + firstLine(e instanceof UsageException ? e.getMessage() : Failures.message(e)));
       return e instanceof UsageException ? USAGE : Failures.exitCode(e);
     });
     int code = cli.execute(args);
@@ -85,8 +85,19 @@ public final class Cli {
   }
 
   private static String firstLine(String s) {
-    return s == null ? "" : s.strip().split("\\R", 2)[0];
+    return shortLine(s == null ? "" : s.strip().split("\\R", 2)[0]);
   }
+
+  /**
+   * The last guard of "one short line": whatever quoted a long argument whole (picocli, a
+   * plugin) is cut, with its length said.
+   */
+  static String shortLine(String line) {
+    return line.length() <= MAX_LINE ? line
+        : line.substring(0, MAX_LINE) + "… (" + line.length() + " characters)";
+  }
+
+  private static final int MAX_LINE = 1000;
 
   private static String commandPath(CommandLine c) {
     return c.getCommandSpec().qualifiedName(" ").replaceFirst("^stowage ?", "").trim();
