@@ -14,7 +14,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import io.stowage.api.io.AtomicFile;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -133,6 +135,58 @@ class HostileInputTest {
       }
       Files.deleteIfExists(out);
       check("put", damaged.toString());
+    }
+  }
+
+  @Test
+  void outputPaths() throws Exception {
+    Path source = Files.write(home.resolve("source.raw"), new byte[] {4, 5, 6, 7});
+    Path existing = Files.writeString(home.resolve("existing.raw"), "keep");
+    Path folder = Files.createDirectories(home.resolve("a-folder"));
+    Path link = home.resolve("link-to-source");
+    Files.createSymbolicLink(link, source);
+    for (int i = 0; i < COUNT; i++) {
+      int kind = random.nextInt(8);
+      String out = switch (kind) {
+        case 0 -> source.toString();
+        case 1 -> existing.toString();
+        case 2 -> folder.toString();
+        case 3 -> link.toString();
+        case 4 -> Path.of(java.net.URI.create(pick(locations.toArray(String[]::new)))).toString();
+        case 5 -> home.resolve("missing/folder/out.raw").toString();
+        case 6 -> home.resolve(randomText(1 + random.nextInt(20)).replace('/', '_').replace('\u0000', '_')).toString();
+        // '/' kept out: "../../etc/passwd" with --force would be a real write outside the test
+        default -> home.resolve(hostileText().replace('/', '_').replace('\u0000', '_')).toString();
+      };
+      // --force over a stored image's file is the user's explicit choice; without, it is refused.
+      boolean force = kind != 4 && random.nextBoolean();
+      List<String> args = new ArrayList<>(random.nextBoolean()
+          ? List.of("get", pick(locations.toArray(String[]::new)), "-o", out)
+          : List.of("disk", "convert", "--to", "raw", source.toString(), out));
+      if (force) {
+        args.add("--force");
+      }
+      check(args.toArray(String[]::new));
+      assertThat(Files.readAllBytes(source)).as("the input of " + args + " is intact").containsExactly(4, 5, 6, 7);
+      if (!force) {
+        assertThat(Files.readString(existing)).as(args + ": no --force, nothing replaced").isEqualTo("keep");
+      } else {
+        Files.writeString(existing, "keep");
+      }
+      try (Stream<Path> left = Files.list(home)) {
+        assertThat(left.filter(p -> AtomicFile.isTemporaryName(p.getFileName().toString())).toList())
+            .as(args + ": no temporary file left").isEmpty();
+      }
+      // Outputs the run made are removed so the next input finds the folder as it was.
+      try (Stream<Path> made = Files.list(home)) {
+        for (Path p : made.toList()) {
+          String n = p.getFileName().toString();
+          if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Set.of("source.raw",
+              "existing.raw", "stowage.yaml", "seed0", "seed1").contains(n)) {
+            Files.delete(p);
+          }
+        }
+      }
     }
   }
 
