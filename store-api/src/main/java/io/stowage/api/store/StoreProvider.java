@@ -7,7 +7,8 @@ import org.pf4j.ExtensionPoint;
 /**
  * A kind of store (a backend type such as {@code filesystem}), contributed by a plugin as a
  * PF4J {@code @Extension}. The host instantiates it once through Guice (an {@code @Inject}
- * constructor may ask for what the host binds) and calls {@link #create} once per configured
+ * constructor may ask for the host services listed on {@link io.stowage.api.ExtensionModule}
+ * and for what the plugin's own extension module binds) and calls {@link #create} once per configured
  * instance of {@link #type()}.
  *
  * <p>Thread-safe; implementations normally hold no state of their own.

@@ -173,6 +173,11 @@ final class SimpleFileStore implements Store {
   }
 
   @Override
+  public boolean owns(URI uri) {
+    return SCHEME.equals(uri.getScheme()) && uri.getPath() != null && uri.getPath().startsWith("/");
+  }
+
+  @Override
   public Set<Capability> capabilities() {
     if (has(Defect.READ_ONLY_READS_THE_STREAM)) {
       return EnumSet.of(Capability.READ, Capability.RANGED_READ, Capability.DELETE);
