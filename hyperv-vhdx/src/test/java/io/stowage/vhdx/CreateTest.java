@@ -1,6 +1,7 @@
 package io.stowage.vhdx;
 
 
+import io.stowage.api.DataSize;
 import io.stowage.api.disk.DiskInfo;
 import io.stowage.api.disk.DiskSpec;
 import io.stowage.api.DuplicateException;
@@ -29,9 +30,9 @@ class CreateTest {
   @TempDir Path dir;
   private final VhdxFormat format = new VhdxFormat();
 
-  static DiskSpec spec(long size, long bs, int lss, boolean fixed, Map<String, String> opts) {
-    return new DiskSpec(size, bs == 0 ? OptionalLong.empty() : OptionalLong.of(bs), lss, fixed,
-        Optional.empty(), opts);
+  static DiskSpec spec(long size, long bs, int lss, boolean fixed) {
+    DiskSpec s = DiskSpec.dynamic(size).withLogicalSectorSize(lss).withFixed(fixed);
+    return bs == 0 ? s : s.withBlockSize(bs);
   }
 
   @ParameterizedTest(name = "{0} bytes, block {1}, sector {2}, fixed {3}, log {4}")
@@ -45,7 +46,7 @@ class CreateTest {
   void qemuAndLibvhdiAcceptCreatedFiles(long size, long bs, int lss, boolean fixed, String log)
       throws IOException {
     Path f = dir.resolve("c.vhdx");
-    format.create(f, spec(size, bs, lss, fixed, Map.of("log_size", log)));
+    format.create(f, spec(size, bs, lss, fixed).withLogSize(DataSize.parse(log).bytes()));
     DiskInfo info = inspect(f);
     assertThat(info.virtualSize()).isEqualTo(size);
     assertThat(info.details()).containsEntry("type", fixed ? "fixed" : "dynamic");
@@ -71,13 +72,14 @@ class CreateTest {
   @Test
   void refusesBadSpecsAndExistingTargets() throws IOException {
     Path f = dir.resolve("x.vhdx");
-    assertThatThrownBy(() -> format.create(f, spec(1000, 0, 512, false, Map.of())))
+    assertThatThrownBy(() -> format.create(f, spec(1000, 0, 512, false)))
         .isInstanceOf(InvalidRequestException.class);
-    assertThatThrownBy(() -> format.create(f, spec(1 << 20, 3 << 20, 512, false, Map.of())))
+    assertThatThrownBy(() -> format.create(f, spec(1 << 20, 3 << 20, 512, false)))
         .isInstanceOf(InvalidRequestException.class).hasMessageContaining("block size");
-    assertThatThrownBy(() -> format.create(f, spec(1 << 20, 0, 512, false, Map.of("bogus", "1"))))
-        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("bogus");
-    assertThatThrownBy(() -> format.create(f, spec(1L << 50, 0, 512, false, Map.of())))
+    assertThatThrownBy(() -> format.create(f, spec(1 << 20, 0, 512, false)
+        .withPhysicalSectorSize(1024)))
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("physical sector");
+    assertThatThrownBy(() -> format.create(f, spec(1L << 50, 0, 512, false)))
         .isInstanceOf(InvalidRequestException.class);
     assertThat(f).doesNotExist();
     Files.writeString(f, "keep me");
@@ -92,12 +94,11 @@ class CreateTest {
   @Test
   void differencingDiskReadsThroughParentAndReconnects() throws IOException {
     Path base = dir.resolve("base.vhdx");
-    format.create(base, spec(64 << 20, 1 << 20, 512, false, Map.of()));
+    format.create(base, spec(64 << 20, 1 << 20, 512, false));
     Tools.ok("qemu-io", "-f", "vhdx", "-c", "write -P 0x11 0 8M", base.toString());
     Path sub = Files.createDirectories(dir.resolve("children"));
     Path child = sub.resolve("child.vhdx");
-    format.create(child, new DiskSpec(0, OptionalLong.empty(), 512, false, Optional.of(base),
-        Map.of()));
+    format.create(child, DiskSpec.differencing(base));
     DiskInfo info = inspect(child);
     assertThat(info.details()).containsEntry("type", "differencing");
     assertThat(info.safety()).extracting(s -> s.check()).containsExactly("parent_reference");
@@ -118,7 +119,7 @@ class CreateTest {
     assertThatThrownBy(() -> format.openVirtualDisk(child).close())
         .isInstanceOf(InvalidImageDataException.class).hasMessageContaining("not found");
     Path stranger = dir.resolve("stranger.vhdx");
-    format.create(stranger, spec(64 << 20, 1 << 20, 512, false, Map.of()));
+    format.create(stranger, spec(64 << 20, 1 << 20, 512, false));
     assertThatThrownBy(() -> format.reconnectParent(child, stranger, false))
         .isInstanceOf(InvalidRequestException.class).hasMessageContaining("data-write GUID");
     String linkage = loc.get("parent_linkage");
@@ -142,10 +143,9 @@ class CreateTest {
   @Test
   void hostileParentsAreRefused() throws IOException {
     Path base = dir.resolve("base.vhdx");
-    format.create(base, spec(16 << 20, 1 << 20, 512, false, Map.of()));
+    format.create(base, spec(16 << 20, 1 << 20, 512, false));
     Path child = dir.resolve("child.vhdx");
-    format.create(child, new DiskSpec(0, OptionalLong.empty(), 512, false, Optional.of(base),
-        Map.of()));
+    format.create(child, DiskSpec.differencing(base));
     format.reconnectParent(child, child, true); // its own parent
     assertThatThrownBy(() -> format.openVirtualDisk(child).close())
         .isInstanceOf(InvalidImageDataException.class).hasMessageContaining("loops");
@@ -160,7 +160,7 @@ class CreateTest {
   @Test
   void growsDynamicDiskInPlaceMovingTheBat() throws IOException {
     Path f = dir.resolve("g.vhdx");
-    format.create(f, spec(64 << 20, 1 << 20, 512, false, Map.of()));
+    format.create(f, spec(64 << 20, 1 << 20, 512, false));
     Tools.ok("qemu-io", "-f", "vhdx", "-c", "write -P 0x42 3M 2M", f.toString());
     long big = 200L << 30; // 200 Ki entries: the 1 MiB BAT must move
     format.resize(f, 1L << 30);
@@ -180,7 +180,7 @@ class CreateTest {
     }
     assertThatThrownBy(() -> format.resize(f, 1 << 20)).isInstanceOf(InvalidRequestException.class);
     Path fixed = dir.resolve("fx.vhdx");
-    format.create(fixed, spec(8 << 20, 0, 512, true, Map.of()));
+    format.create(fixed, spec(8 << 20, 0, 512, true));
     assertThatThrownBy(() -> format.resize(fixed, 16 << 20))
         .isInstanceOf(UnsupportedStoreOperationException.class);
   }
@@ -190,7 +190,7 @@ class CreateTest {
       "3, 214748364800", "4, 214748364800"})
   void resizeInterruptedLeavesOldOrNewDisk(int steps, long target) throws IOException {
     Path f = dir.resolve("r.vhdx");
-    format.create(f, spec(64 << 20, 1 << 20, 512, false, Map.of()));
+    format.create(f, spec(64 << 20, 1 << 20, 512, false));
     Tools.ok("qemu-io", "-f", "vhdx", "-c", "write -P 0x42 3M 2M", f.toString());
     VhdxResizer.resize(f, target, steps);
     long size = inspect(f).virtualSize();

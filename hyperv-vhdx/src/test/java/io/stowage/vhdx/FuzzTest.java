@@ -227,8 +227,7 @@ class FuzzTest {
     PartialBlockTest.makeChain(vhdx, base, child, 3);
     out.add(vhdxSubject(child, vhdx));
     Path fixed = dir.resolve("fixed.vhdx");
-    vhdx.create(fixed, new DiskSpec(8 << 20, OptionalLong.of(1 << 20), 512, true,
-        Optional.empty(), Map.of()));
+    vhdx.create(fixed, DiskSpec.fixed(8 << 20).withBlockSize(1 << 20));
     out.add(vhdxSubject(fixed, vhdx));
     Path logged = dir.resolve("logged.vhdx");
     Files.copy(q, logged);
