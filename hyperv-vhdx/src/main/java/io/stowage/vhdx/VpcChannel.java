@@ -1,9 +1,9 @@
 package io.stowage.vhdx;
 
 import io.stowage.api.InvalidImageDataException;
-import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.util.Optional;
 
@@ -16,11 +16,11 @@ import java.util.Optional;
 final class VpcChannel extends GuestChannel {
   private final VpcImage image;
   private final Optional<SeekableByteChannel> parent;
-  private final Closeable file;
+  private final FileChannel file;
   private long bitmapBlock = -1;
   private ByteBuffer bitmap;
 
-  VpcChannel(VpcImage image, Optional<SeekableByteChannel> parent, Closeable file) {
+  VpcChannel(VpcImage image, Optional<SeekableByteChannel> parent, FileChannel file) {
     super(image.virtualSize);
     this.image = image;
     this.parent = parent;
@@ -105,6 +105,26 @@ final class VpcChannel extends GuestChannel {
       }
     }
     dst.position(dst.position() + n);
+  }
+
+  @Override
+  long[] fileRun(long position) {
+    if (image.type == VpcImage.FIXED) {
+      return new long[] {position, image.virtualSize - position};
+    }
+    long block = position / image.blockSize;
+    int e = image.bat[(int) block];
+    if (e == -1 || parent.isPresent()) {
+      return null;
+    }
+    long within = position % image.blockSize;
+    return new long[] {dataAt(e) + within,
+        Math.min(image.blockSize - within, image.virtualSize - position)};
+  }
+
+  @Override
+  FileChannel file() {
+    return file;
   }
 
   @Override

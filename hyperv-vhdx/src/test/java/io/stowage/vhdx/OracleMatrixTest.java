@@ -236,6 +236,9 @@ class OracleMatrixTest {
       Oracles.toRaw(format, f, ours);
       Path expected = model.write(dir.resolve("expected.raw"), size);
       Oracles.cmp(ours, expected, "our guest bytes against the model of what was written");
+      Path transferred = dir.resolve("transferred.raw");
+      Oracles.toRawByTransfer(format, f, transferred, r);
+      Oracles.cmp(transferred, expected, "our guest bytes by transferTo against the model");
       if (c.kind() == Kind.VHDX_LOG_REPLAY) {
         assertThat(info.details()).containsEntry("log_state", "replay_needed");
         assertThat(info.safety()).extracting(s -> s.check()).contains("log_replay_needed");

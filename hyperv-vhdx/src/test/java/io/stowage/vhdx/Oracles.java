@@ -108,6 +108,35 @@ final class Oracles {
     }
   }
 
+  /**
+   * Writes the guest data as a sparse raw file through {@link SparseChannel#transferTo} (the
+   * kernel's file-to-file copy where the data lies in the file as it is), holes skipped, in
+   * pieces of odd sizes.
+   */
+  static void toRawByTransfer(DiskFormat format, Path image, Path out, Random r)
+      throws IOException {
+    try (SeekableByteChannel in = format.openVirtualDisk(image);
+        FileChannel o = FileChannel.open(out, StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE)) {
+      SparseChannel s = (SparseChannel) in;
+      long size = in.size();
+      for (long pos = s.nextData(0); pos < size; pos = s.nextData(pos)) {
+        long end = s.nextHole(pos);
+        while (pos < end) {
+          long n = Math.min(end - pos, 1 + r.nextInt(5 << 20));
+          o.position(pos);
+          assertThat(s.transferTo(pos, n, o)).isEqualTo(n);
+          pos += n;
+        }
+      }
+      assertThat(in.position()).isZero();
+      o.truncate(size);
+      if (o.size() < size) {
+        o.write(ByteBuffer.allocate(1), size - 1);
+      }
+    }
+  }
+
   /** Writes the guest data as a sparse raw file: holes skipped, zero chunks not written. */
   static void toRaw(DiskFormat format, Path image, Path out) throws IOException {
     try (SeekableByteChannel in = format.openVirtualDisk(image);
