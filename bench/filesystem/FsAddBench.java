@@ -40,7 +40,7 @@ public final class FsAddBench {
     boolean durable = args[2].equals("durable");
     FilesystemConfig config = FilesystemConfig.ofDatadir(datadir.toString()).withDurable(durable);
     try (Store store =
-        new FilesystemStoreProvider().create("bench", config, new InstanceContext("bench", datadir))) {
+        new FilesystemStoreProvider().create(config, new InstanceContext("bench", datadir))) {
       try (InputStream in = new FileInputStream(input.toFile())) {
         AddResult warm = store.add(AddRequest.of("warm-up", limited(in, 128L << 20)));
         store.delete(warm.location());

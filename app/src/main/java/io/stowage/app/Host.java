@@ -1,34 +1,38 @@
 package io.stowage.app;
 
-
-import io.stowage.api.disk.DiskFormat;
-import io.stowage.api.store.Store;
-import io.stowage.api.store.StoreProvider;
-import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import com.google.inject.Module;
 import com.google.inject.Stage;
-import com.google.inject.multibindings.MapBinder;
 import io.stowage.app.config.ConfigLoader;
+import io.stowage.app.config.ConfigModule;
 import io.stowage.app.config.HostConfig;
 import io.stowage.app.disk.DiskFormats;
-import io.stowage.app.plugin.Contribution;
+import io.stowage.app.disk.DiskFormatsModule;
 import io.stowage.app.plugin.PluginHost;
-import io.stowage.app.store.ConfiguredStore;
+import io.stowage.app.plugin.PluginsModule;
+import io.stowage.app.runtime.HostServicesModule;
+import io.stowage.app.runtime.Lifecycle;
+import io.stowage.app.service.ImageStorage;
+import io.stowage.app.service.ServiceModule;
 import io.stowage.app.store.Stores;
+import io.stowage.app.store.StoresModule;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
 /**
- * A running host: configuration read, plugins started, one store per configured instance.
- * Boot order: the host injector (configuration, loader) → PF4J over the plugins folder with a
- * Guice extension factory → stores built from their providers → a child injector with the
- * stores bound in a map by instance id.
+ * A host: configuration read, and everything else made when first asked for — plugins started
+ * by the first call that needs an extension, each store built by the first call that uses it.
+ * So {@code stowage plugins}, {@code inspect} and {@code disk} build no store and touch no data
+ * folder. The parts are Guice modules ({@link #modules}); {@link #close} stops background work,
+ * closes the stores that were built and stops the plugins.
  *
- * <p>Boot from one thread; afterwards the stores may be used from any thread.
+ * <p>Thread-safe: the parts are built once, under Guice's singleton lock.
  */
 public final class Host implements AutoCloseable {
   static {
@@ -40,14 +44,10 @@ public final class Host implements AutoCloseable {
   }
 
   private final HostConfig config;
-  private final PluginHost plugins;
-  private final Stores stores;
   private final Injector injector;
 
-  private Host(HostConfig config, PluginHost plugins, Stores stores, Injector injector) {
+  private Host(HostConfig config, Injector injector) {
     this.config = config;
-    this.plugins = plugins;
-    this.stores = stores;
     this.injector = injector;
   }
 
@@ -62,58 +62,60 @@ public final class Host implements AutoCloseable {
     }
   }
 
-  /** Starts plugins and builds stores from {@code config}. */
-  @SuppressWarnings("rawtypes")
+  /**
+   * The modules a host is made of. A new part of the host (registry, server, cache) adds its
+   * module here, one line.
+   */
+  static List<Module> modules(HostConfig config, ConfigLoader loader, Clock clock) {
+    List<Module> modules = new ArrayList<>();
+    modules.add(binder -> binder.requireExplicitBindings());
+    modules.add(new ConfigModule(config, loader));
+    modules.add(new HostServicesModule(clock));
+    modules.add(new PluginsModule(version()));
+    modules.add(new DiskFormatsModule());
+    modules.add(new StoresModule());
+    modules.add(new ServiceModule());
+    return modules;
+  }
+
+  /** A host for {@code config}; starts nothing yet. */
   public static Host boot(HostConfig config, ConfigLoader loader) {
-    Injector root = Guice.createInjector(Stage.PRODUCTION, new AbstractModule() {
-      @Override
-      protected void configure() {
-        binder().requireExplicitBindings();
-        bind(HostConfig.class).toInstance(config);
-      }
-    });
-    PluginHost plugins = PluginHost.start(config.pluginsDir(), version(), root);
-    List<Contribution<StoreProvider>> providers = plugins.contributions(StoreProvider.class);
-    Stores stores = Stores.bind(config, loader, providers);
-    Injector injector = root.createChildInjector(new AbstractModule() {
-      @Override
-      protected void configure() {
-        MapBinder<String, Store> byId = MapBinder.newMapBinder(binder(), String.class, Store.class);
-        for (ConfiguredStore s : stores.all()) {
-          s.store().ifPresent(store -> byId.addBinding(s.id()).toInstance(store));
-        }
-        bind(Stores.class).toInstance(stores);
-        bind(PluginHost.class).toInstance(plugins);
-      }
-    });
-    return new Host(config, plugins, stores, injector);
+    return boot(config, loader, Clock.systemUTC());
+  }
+
+  /** A host for {@code config} whose plugins see {@code clock}. */
+  public static Host boot(HostConfig config, ConfigLoader loader, Clock clock) {
+    // DEVELOPMENT: singletons are made when first asked for, which is the host's lifecycle.
+    return new Host(config, Guice.createInjector(Stage.DEVELOPMENT, modules(config, loader, clock)));
   }
 
   public HostConfig config() {
     return config;
   }
 
+  /** The plugins, started now if they are not yet. */
   public PluginHost plugins() {
-    return plugins;
+    return injector.getInstance(PluginHost.class);
   }
 
+  /** The configured stores (built one by one as they are used). Interfaces use {@link #imageStorage()}. */
   public Stores stores() {
-    return stores;
+    return injector.getInstance(Stores.class);
   }
 
   /** The disk formats the started plugins contribute. */
   public DiskFormats diskFormats() {
-    return new DiskFormats(plugins.contributions(DiskFormat.class));
+    return injector.getInstance(DiskFormats.class);
   }
 
-  /** The injector with the host's bindings and the working stores by id. */
-  public Injector injector() {
-    return injector;
+  /** The application layer every interface stores and reads images through. */
+  public ImageStorage imageStorage() {
+    return injector.getInstance(ImageStorage.class);
   }
 
+  /** Stops background work, closes the stores that were built, stops the plugins. Idempotent. */
   @Override
   public void close() {
-    stores.close();
-    plugins.close();
+    injector.getInstance(Lifecycle.class).close();
   }
 }

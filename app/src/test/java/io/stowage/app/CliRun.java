@@ -19,6 +19,10 @@ record CliRun(int exitCode, byte[] stdout, String stderr) {
   }
 
   static CliRun runWithInput(Path config, InputStream in, String... args) {
+    return runWithEnv(config, in, Map.of(), args);
+  }
+
+  static CliRun runWithEnv(Path config, InputStream in, Map<String, String> env, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     if (config != null) {
       all.add("--config");
@@ -26,7 +30,7 @@ record CliRun(int exitCode, byte[] stdout, String stderr) {
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = new Cli(in, new PrintStream(out, true), new PrintStream(err, true), Map.of())
+    int code = new Cli(in, new PrintStream(out, true), new PrintStream(err, true), env)
         .run(all.toArray(String[]::new));
     return new CliRun(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
   }

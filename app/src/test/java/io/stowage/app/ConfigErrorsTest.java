@@ -32,12 +32,73 @@ class ConfigErrorsTest {
       "stores: 7"                                       | stores: must map store ids to store settings
       "stores: { ../up: { type: filesystem } }"         | stores.../up: a store id is 1-64 letters
       "default_store: nope"                             | default_store: names store "nope", which is not configured
+      "image: { size_cap: 1GiB }\nimage: { size_cap: 2GiB }" | image: is given twice (again at line 2, column 1)
+      "stores:\n  a: { type: filesystem }\n  a: { type: x }" | stores.a: is given twice (again at line 3, column 3)
+      "hashing: { algorithm: [sha256] }"                | hashing.algorithm: expected text
+      "plugins: [a]"                                    | plugins: expected a mapping of keys to values
+      "plugins: { dir: /nonexistent/stowage-plugins }"  | plugins.dir: /nonexistent/stowage-plugins does not exist
+      "hashing: {\n  algorithm: sha256\n  x: ]"       | (line 3, column
       """)
   void malformedConfigurationIsOneLineNamingTheKey(String yaml, String expected) throws IOException {
     CliRun run = storesWith(yaml.replace("\\n", "\n"));
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.stderr()).startsWith("stowage: ").contains(expected);
     assertThat(run.stderr().lines()).hasSize(1);
+  }
+
+  @Test
+  void noMessageNamesAJavaClass() throws IOException {
+    for (String yaml : new String[] {"plugins: 3", "image: [1]", "image: { size_cap: { a: 1 } }",
+        "hashing: 4", "stores: { a: { type: [x] } }"}) {
+      CliRun run = storesWith(yaml);
+      assertThat(run.exitCode()).as(yaml).isEqualTo(1);
+      assertThat(run.stderr()).as(yaml).doesNotContain("io.stowage", "java.", "Cannot construct", "`");
+      assertThat(run.stderr().lines()).as(yaml).hasSize(1);
+    }
+  }
+
+  @Test
+  void aConfigurationFileOverTheLimitIsRefusedBeforeParsing() throws IOException {
+    // One line of 50 MB once took minutes and gigabytes: it must now be refused at once.
+    byte[] line = new byte[50 << 20];
+    java.util.Arrays.fill(line, (byte) 'a');
+    Path config = Files.write(dir.resolve("huge.yaml"), line);
+    long start = System.nanoTime();
+    CliRun run = CliRun.run(config, "stores");
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(20));
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.stderr()).isEqualTo("stowage: " + config + " is 1048577 bytes; a configuration file"
+        + " may have at most 1048576 bytes\n");
+  }
+
+  @Test
+  void aFolderOrADanglingLinkIsNotAConfiguration() throws IOException {
+    CliRun folder = CliRun.run(dir, "stores");
+    assertThat(folder.exitCode()).isEqualTo(1);
+    assertThat(folder.stderr()).isEqualTo("stowage: configuration file " + dir + " is a folder\n");
+    Path link = Files.createSymbolicLink(dir.resolve("link.yaml"), dir.resolve("gone.yaml"));
+    CliRun dangling = CliRun.run(link, "stores");
+    assertThat(dangling.exitCode()).isEqualTo(1);
+    assertThat(dangling.stderr()).isEqualTo("stowage: configuration file " + link + " is a link to "
+        + dir.resolve("gone.yaml") + ", which does not exist\n");
+  }
+
+  @Test
+  void aModeWithALeadingZeroMeansTheDigitsAsWritten() throws IOException {
+    // YAML 1.1 reads 0640 as octal 416; the host reads the digits, so 0640 and 640 agree.
+    Path data = dir.resolve("images");
+    Path config = Files.writeString(dir.resolve("stowage.yaml"), """
+        plugins: { dir: %s }
+        default_store: local
+        stores:
+          local: { type: filesystem, datadir: %s, file_perm: 0640 }
+        """.formatted(System.getProperty("stowage.test.plugins"), data));
+    Path image = Files.writeString(dir.resolve("img"), "bytes");
+    CliRun put = CliRun.run(config, "put", image.toString(), "--json");
+    assertThat(put.exitCode()).as(put.stderr()).isZero();
+    Path stored = Path.of(java.net.URI.create(put.json().get("location").asText()));
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(stored)))
+        .isEqualTo("rw-r-----");
   }
 
   @Test

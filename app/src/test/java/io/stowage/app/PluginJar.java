@@ -29,6 +29,7 @@ final class PluginJar {
   private final Map<String, String> sources = new LinkedHashMap<>();
   private final List<String> extensions = new ArrayList<>();
   private final Map<String, byte[]> extraEntries = new LinkedHashMap<>();
+  private boolean index = true;
 
   private PluginJar(String id) {
     this.id = id;
@@ -57,12 +58,23 @@ final class PluginJar {
     return this;
   }
 
+  /** Leaves out {@code META-INF/extensions.idx}, as a build without PF4J's processor does. */
+  PluginJar withoutIndex() {
+    this.index = false;
+    return this;
+  }
+
   PluginJar entry(String name, byte[] content) {
     extraEntries.put(name, content);
     return this;
   }
 
   Path writeTo(Path dir) throws IOException {
+    return writeAs(dir.resolve(id + "-" + version + ".jar"));
+  }
+
+  /** Writes the jar as {@code jar}. */
+  Path writeAs(Path jar) throws IOException {
     Path classes = Files.createTempDirectory("plugin-classes");
     compile(classes);
     Manifest manifest = new Manifest();
@@ -72,11 +84,12 @@ final class PluginJar {
     a.putValue("Plugin-Version", version);
     a.putValue("Plugin-Requires", requires);
     a.putValue("Plugin-Provider", "tests");
-    Path jar = dir.resolve(id + "-" + version + ".jar");
     try (OutputStream file = Files.newOutputStream(jar);
         JarOutputStream out = new JarOutputStream(file, manifest)) {
-      out.putNextEntry(new JarEntry("META-INF/extensions.idx"));
-      out.write((String.join("\n", extensions) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      if (index) {
+        out.putNextEntry(new JarEntry("META-INF/extensions.idx"));
+        out.write((String.join("\n", extensions) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
       try (var walk = Files.walk(classes)) {
         for (Path p : walk.filter(Files::isRegularFile).toList()) {
           out.putNextEntry(new JarEntry(classes.relativize(p).toString().replace('\\', '/')));

@@ -45,7 +45,7 @@ class PluginLoadingTest {
           public record Config() {}
           public String type() { return "refusing"; }
           public Class<Config> configType() { return Config.class; }
-          public io.stowage.api.store.Store create(String id, Config c, io.stowage.api.InstanceContext x) {
+          public io.stowage.api.store.Store create(Config c, io.stowage.api.InstanceContext x) {
             throw new IllegalStateException("no way");
           }
         }

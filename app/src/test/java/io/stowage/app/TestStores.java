@@ -26,7 +26,8 @@ final class TestStores {
           public record Config(String dir) {}
           public String type() { return "%3$s"; }
           public Class<Config> configType() { return Config.class; }
-          public Store create(String id, Config config, InstanceContext context) {
+          public Store create(Config config, InstanceContext context) {
+            String id = context.instanceId();
             if (config.dir() == null) throw new BadStoreConfigurationException("dir", "is required");
             Path dir = context.resolve(config.dir());
             return new Store() {

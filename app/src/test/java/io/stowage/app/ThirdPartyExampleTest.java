@@ -53,6 +53,7 @@ class ThirdPartyExampleTest {
         stores:
           packed: { type: gzip, dir: data/packed, level: 1 }
           archive: { type: gzip, dir: data/archive }
+          small: { type: gzip, dir: data/small, level: 1 }
         """);
   }
 
@@ -106,5 +107,29 @@ class ThirdPartyExampleTest {
     assertThat(Files.readAllBytes(out)).isEqualTo(data);
     assertThat(Files.list(work.resolve("data/archive")).count()).isEqualTo(1);
     assertThat(Files.exists(work.resolve("data/packed"))).isFalse();
+  }
+
+  /** The example classifies I/O failures with store-api's IoFailures: a full disk is reported as such. */
+  @Test
+  void aFullDiskIsStorageFullAndLeavesNothing() throws Exception {
+    Path small = Files.createDirectories(work.resolve("data/small"));
+    Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs",
+        small.toString()).redirectErrorStream(true).start();
+    String why = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assumeTrue(mount.waitFor() == 0, "cannot mount a small tmpfs here (needs root): " + why);
+    try {
+      byte[] data = new byte[3_000_000];
+      new Random(11).nextBytes(data); // incompressible: more than the 1 MiB file system holds
+      Path in = Files.write(work.resolve("big.img"), data);
+      CliRun put = CliRun.run(config, "put", in.toString(), "--store", "small");
+      assertThat(put.exitCode()).as("exit code of a put onto a full disk").isNotZero();
+      assertThat(put.stderr()).contains("No space left on device").contains("storage full")
+          .doesNotContain("Exception").doesNotContain("\tat ");
+      try (Stream<Path> left = Files.list(small)) {
+        assertThat(left.toList()).as("files left in the full store").isEmpty();
+      }
+    } finally {
+      new ProcessBuilder("umount", "-l", small.toString()).start().waitFor();
+    }
   }
 }

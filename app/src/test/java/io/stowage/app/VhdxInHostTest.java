@@ -3,6 +3,8 @@ package io.stowage.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.stowage.tck.RequiredTools;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -27,8 +29,7 @@ class VhdxInHostTest {
   @BeforeAll
   static void setUp() throws IOException {
     assumeTrue(Files.isDirectory(DistributionTest.PLUGINS), "no plugins built (run mvn verify)");
-    assumeTrue(Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
-        .anyMatch(d -> Files.isExecutable(Path.of(d, "qemu-img"))), "qemu-img is not installed (apt-get install qemu-utils)");
+    RequiredTools.require("qemu-img", "apt-get install qemu-utils");
     config = Files.writeString(home.resolve("stowage.yaml"), """
         plugins: { dir: %s }
         stores:

@@ -2,13 +2,10 @@ package io.stowage.vhdx;
 
 
 import io.stowage.api.DuplicateException;
-import io.stowage.api.StorageFullException;
-import io.stowage.api.StoreIOException;
-import io.stowage.api.WriteDeniedException;
+import io.stowage.api.IoFailures;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,15 +49,9 @@ final class AtomicFile {
     }
   }
 
+  /** The shared classification of I/O failures (store-api's {@link IoFailures}). */
   static RuntimeException failure(String what, IOException e) {
-    String m = String.valueOf(e.getMessage());
-    if (m.contains("No space left") || m.contains("Disk quota")) {
-      return new StorageFullException(what + ": the disk is full", e);
-    }
-    if (e instanceof AccessDeniedException || m.contains("Read-only file system")) {
-      return new WriteDeniedException(what + ": permission denied", e);
-    }
-    return new StoreIOException(what + ": " + m, e);
+    return IoFailures.onWrite(what, e);
   }
 
   static void writeFully(FileChannel ch, ByteBuffer b, long position) throws IOException {

@@ -5,12 +5,14 @@ import java.util.OptionalLong;
 /**
  * A range of bytes to read: from {@code offset}, {@code length} bytes or to the end.
  * A range that starts past the end of an image is refused by the store with
- * {@link InvalidRequestException}; one that runs past the end is cut at the end.
+ * {@link InvalidRequestException}; one that runs past the end is cut at the end
+ * ({@link #lengthWithin} says exactly what a range covers). Immutable.
  */
 public record ByteRange(long offset, OptionalLong length) {
   /** The whole image. */
   public static final ByteRange ALL = new ByteRange(0, OptionalLong.empty());
 
+  /** @throws InvalidRequestException the offset or the length is negative */
   public ByteRange {
     if (offset < 0) {
       throw new InvalidRequestException("range offset " + offset + " is negative");

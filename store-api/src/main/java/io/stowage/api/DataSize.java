@@ -12,12 +12,14 @@ public record DataSize(long bytes) {
   private static final Pattern FORM =
       Pattern.compile("\\s*(\\d+)\\s*(B|KIB|MIB|GIB|TIB|K|M|G|T)?\\s*");
 
+  /** @throws IllegalArgumentException the size is negative */
   public DataSize {
     if (bytes < 0) {
       throw new IllegalArgumentException("a size cannot be negative: " + bytes);
     }
   }
 
+  /** {@code bytes} bytes; see the constructor. */
   public static DataSize ofBytes(long bytes) {
     return new DataSize(bytes);
   }
@@ -53,6 +55,7 @@ public record DataSize(long bytes) {
     }
   }
 
+  /** The largest binary unit that divides the size ({@code 64KiB}), else the bytes. */
   @Override
   public String toString() {
     String[] units = {"TiB", "GiB", "MiB", "KiB"};

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 public record Multihash(HashAlgorithm algorithm, String value) {
   private static final Pattern HEX = Pattern.compile("[0-9a-f]+");
 
+  /** @throws InvalidRequestException {@code value} is not lowercase hex */
   public Multihash {
     Objects.requireNonNull(algorithm, "algorithm");
     if (!HEX.matcher(value).matches()) {

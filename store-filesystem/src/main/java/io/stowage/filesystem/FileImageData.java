@@ -1,5 +1,6 @@
 package io.stowage.filesystem;
 
+import io.stowage.api.IoFailures;
 
 import io.stowage.api.ImageData;
 import io.stowage.api.StoreIOException;

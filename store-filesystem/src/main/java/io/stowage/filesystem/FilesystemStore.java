@@ -1,5 +1,6 @@
 package io.stowage.filesystem;
 
+import io.stowage.api.IoFailures;
 
 import io.stowage.api.store.AddRequest;
 import io.stowage.api.store.AddResult;
@@ -9,8 +10,8 @@ import io.stowage.api.store.Capability;
 import io.stowage.api.DuplicateException;
 import io.stowage.api.ImageData;
 import io.stowage.api.InvalidRequestException;
+import io.stowage.api.store.ImageMeter;
 import io.stowage.api.store.Location;
-import io.stowage.api.Multihash;
 import io.stowage.api.NotFoundException;
 import io.stowage.api.store.Store;
 import io.stowage.api.StoreIOException;
@@ -33,7 +34,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,8 +60,8 @@ final class FilesystemStore implements Store {
   private final Settings settings;
   private final Locations locations;
   private final Optional<String> writeDenied;
-  private final ExecutorService hashers;
-  private final ImageWriter writer;
+  private final ExecutorService flushers;
+  private volatile boolean closed;
   private final Object[] commitLocks = new Object[64];
 
   private FilesystemStore(String id, Settings settings, Optional<String> writeDenied) {
@@ -69,14 +69,13 @@ final class FilesystemStore implements Store {
     this.settings = settings;
     this.locations = new Locations(settings.datadirs().stream().map(Datadir::path).toList());
     this.writeDenied = writeDenied;
-    this.hashers =
+    this.flushers =
         Executors.newCachedThreadPool(
             r -> {
-              Thread t = new Thread(r, "stowage-fs-hash-" + THREADS.incrementAndGet());
+              Thread t = new Thread(r, "stowage-fs-flush-" + THREADS.incrementAndGet());
               t.setDaemon(true);
               return t;
             });
-    this.writer = new ImageWriter(settings.chunkSize(), settings.thinProvisioning(), hashers);
     for (int i = 0; i < commitLocks.length; i++) {
       commitLocks[i] = new Object();
     }
@@ -180,6 +179,9 @@ final class FilesystemStore implements Store {
 
   @Override
   public AddResult add(AddRequest request) {
+    if (closed) {
+      throw new UnavailableException("store " + id + " is closed");
+    }
     if (writeDenied.isPresent()) {
       throw new WriteDeniedException("store " + id + " is read-only: " + writeDenied.get());
     }
@@ -202,24 +204,22 @@ final class FilesystemStore implements Store {
     }
     boolean committed = false;
     try {
-      ImageWriter.Written written = writer.copy(request, temp.channel(), settings.durable());
-      finish(temp, written.size());
+      FileSink sink =
+          new FileSink(temp.channel(), settings.chunkSize(), settings.thinProvisioning(),
+              settings.durable() ? new Flusher(temp.channel(), flushers) : null);
+      ImageMeter.Reading reading =
+          ImageMeter.copy(request, FileSink.blockSize(settings.chunkSize()), sink);
+      sink.finish();
+      finish(temp, reading.size());
       commit(imageId, temp.path(), target);
       committed = true;
       temp.discard();
       if (settings.durable()) {
         syncFolder(dir.path(), target);
       }
-      return new AddResult(
-          Location.of(Locations.uriOf(target), id, metadataFor(target)),
-          written.size(),
-          HexFormat.of().formatHex(written.md5()),
-          new Multihash(request.hashAlgorithm(), HexFormat.of().formatHex(written.multihash())));
+      return reading.resultAt(Location.of(Locations.uriOf(target), id, metadataFor(target)));
     } catch (IOException e) {
       throw IoFailures.onWrite("writing image " + imageId + " in " + dir.path() + " failed", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StoreIOException("the add of image " + imageId + " was interrupted", e);
     } catch (RejectedExecutionException e) {
       throw new UnavailableException("store " + id + " is closed", e);
     } finally {
@@ -378,7 +378,8 @@ final class FilesystemStore implements Store {
 
   @Override
   public void close() {
-    hashers.shutdown();
+    closed = true;
+    flushers.shutdown();
   }
 
   @Override

@@ -31,7 +31,7 @@ public final class FilesystemStoreProvider implements StoreProvider<FilesystemCo
    * @throws io.stowage.api.BadStoreConfigurationException a value is invalid
    */
   @Override
-  public Store create(String id, FilesystemConfig config, InstanceContext context) {
-    return FilesystemStore.open(id, Settings.from(config, context));
+  public Store create(FilesystemConfig config, InstanceContext context) {
+    return FilesystemStore.open(context.instanceId(), Settings.from(config, context));
   }
 }

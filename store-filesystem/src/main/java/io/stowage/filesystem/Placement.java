@@ -1,5 +1,6 @@
 package io.stowage.filesystem;
 
+import io.stowage.api.IoFailures;
 
 import io.stowage.api.StorageFullException;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.stowage.filesystem;
 
+import io.stowage.api.IoFailures;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;

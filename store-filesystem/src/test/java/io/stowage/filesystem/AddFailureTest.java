@@ -181,7 +181,7 @@ class AddFailureTest {
                     onDisk.add(tempFileSize(dir));
                     hashThreads.add(
                         Thread.getAllStackTraces().keySet().stream()
-                            .filter(t -> t.getName().startsWith("stowage-fs-hash-"))
+                            .filter(t -> t.getName().startsWith("stowage-digest-"))
                             .filter(t -> t != Thread.currentThread())
                             .count());
                   }));

@@ -4,17 +4,10 @@ package io.stowage.filesystem;
 import io.stowage.api.BadStoreConfigurationException;
 import io.stowage.api.DataSize;
 import io.stowage.api.InstanceContext;
+import io.stowage.config.ConfigBinder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.module.SimpleModule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,26 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigTest {
   @TempDir Path tmp;
 
-  /** Binds as the host does: snake_case, unknown keys refused, sizes from text or numbers. */
+  /** Binds as the host does (store-config's ConfigBinder is the host's binder). */
   static FilesystemConfig bind(String json) throws IOException {
-    ObjectMapper mapper =
-        new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .registerModule(
-                new SimpleModule()
-                    .addDeserializer(
-                        DataSize.class,
-                        new JsonDeserializer<>() {
-                          @Override
-                          public DataSize deserialize(JsonParser p, DeserializationContext c)
-                              throws IOException {
-                            return p.currentToken().isNumeric()
-                                ? DataSize.ofBytes(p.getLongValue())
-                                : DataSize.parse(p.getText());
-                          }
-                        }));
-    return mapper.readValue(json, FilesystemConfig.class);
+    return new ConfigBinder().bind(json, FilesystemConfig.class);
   }
 
   private Settings settings(String json) throws IOException {
@@ -99,7 +75,8 @@ class ConfigTest {
   @Test
   void unknownKeysAreRefusedByTheBinding() {
     assertThatThrownBy(() -> bind("{\"datadir\": \"x\", \"filesystem_store_datadir\": \"y\"}"))
-        .isInstanceOf(UnrecognizedPropertyException.class);
+        .isInstanceOf(BadStoreConfigurationException.class)
+        .hasMessageStartingWith("filesystem_store_datadir: unknown key");
   }
 
   @Test

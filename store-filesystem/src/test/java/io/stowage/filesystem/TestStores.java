@@ -26,7 +26,7 @@ final class TestStores {
   private TestStores() {}
 
   static Store open(FilesystemConfig config, Path base) {
-    return new FilesystemStoreProvider().create("fs", config, new InstanceContext("fs", base));
+    return new FilesystemStoreProvider().create(config, new InstanceContext("fs", base));
   }
 
   static Store open(Path datadir) {

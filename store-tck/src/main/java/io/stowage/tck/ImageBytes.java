@@ -26,10 +26,18 @@ final class ImageBytes {
 
   private ImageBytes() {}
 
-  /** {@code size} pseudo-random bytes; the same seed gives the same bytes. */
+  /**
+   * {@code size} pseudo-random bytes; the same seed gives the same bytes. From 4 KiB on, two
+   * runs of zeros, as disk images have — from a third to half of the image, and its last
+   * eighth — so that a store skipping or deduplicating zeros is tested too.
+   */
   static byte[] random(long seed, int size) {
     byte[] bytes = new byte[size];
     new SplittableRandom(seed).nextBytes(bytes);
+    if (size >= 4096) {
+      Arrays.fill(bytes, size / 3, size / 2, (byte) 0);
+      Arrays.fill(bytes, size - size / 8, size, (byte) 0);
+    }
     return bytes;
   }
 

@@ -210,8 +210,9 @@ abstract class ReadWriteTests extends StoreFixture {
   @Test
   void theLongestIdInMultiByteCharactersIsStoredOrRefusedCleanly() throws IOException {
     requires(Capability.WRITE, Capability.READ);
-    // 255 characters are 510 bytes in UTF-8: more than most file systems allow in a name.
-    String id = "é".repeat(255);
+    // 128 characters, 255 bytes in UTF-8 (the longest id): a store counting characters, or
+    // adding a prefix to the id, makes a file name longer than most file systems allow.
+    String id = "é".repeat(127) + "x";
     byte[] data = bytes(10);
     WorkDirSnapshot before = WorkDirSnapshot.of(workDir());
     try {

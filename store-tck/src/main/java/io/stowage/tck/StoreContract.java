@@ -29,6 +29,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -44,7 +45,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   @Override
  *   protected Store newStore(Path workDir) {
  *     return new MyStoreProvider()
- *         .create("tck", new MyConfig(workDir.toString()), new InstanceContext("tck", workDir));
+ *         .create(new MyConfig(workDir.toString()), new InstanceContext("tck", workDir));
  *   }
  *
  *   @Override
@@ -83,34 +84,57 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 public abstract class StoreContract extends FailureTests {
   private static final int THREADS = 8;
-  private static final int RANGED_SIZE = MIB + 17;
   private static final long WAIT_SECONDS = 60;
 
   /** For subclasses. */
   protected StoreContract() {}
 
+  /** A range described relative to the store's {@link #blockSize()} and the image's size. */
+  interface RangeShape {
+    ByteRange of(long size, long block);
+  }
+
+  private static Arguments shape(String name, RangeShape shape) {
+    return Arguments.of(Named.of(name, shape));
+  }
+
   static Stream<Arguments> ranges() {
-    long size = RANGED_SIZE;
     return Stream.of(
-        Arguments.of(ByteRange.of(0, 0), 0, 0),
-        Arguments.of(ByteRange.of(0, 1), 0, 1),
-        Arguments.of(ByteRange.of(0, size), 0, size),
-        Arguments.of(ByteRange.of(1, size - 2), 1, size - 1),
-        Arguments.of(ByteRange.of(size - 1, 1), size - 1, size),
-        Arguments.of(ByteRange.of(777_777, 1000), 777_777, 778_777),
-        Arguments.of(ByteRange.of(100, size), 100, size),
-        Arguments.of(ByteRange.of(size - 5, 100), size - 5, size),
-        Arguments.of(ByteRange.of(0, Long.MAX_VALUE), 0, size),
-        Arguments.of(ByteRange.from(1), 1, size),
-        Arguments.of(ByteRange.from(524_288), 524_288, size),
-        Arguments.of(ByteRange.from(size - 1), size - 1, size));
+        shape("nothing at the start", (s, b) -> ByteRange.of(0, 0)),
+        shape("the first byte", (s, b) -> ByteRange.of(0, 1)),
+        shape("everything, by length", (s, b) -> ByteRange.of(0, s)),
+        shape("all but the first and last byte", (s, b) -> ByteRange.of(1, s - 2)),
+        shape("the last byte", (s, b) -> ByteRange.of(s - 1, 1)),
+        shape("the last byte of the first block", (s, b) -> ByteRange.of(b - 1, 1)),
+        shape("the first byte of the second block", (s, b) -> ByteRange.of(b, 1)),
+        shape("two bytes across the first boundary", (s, b) -> ByteRange.of(b - 1, 2)),
+        shape("exactly the second block", (s, b) -> ByteRange.of(b, b)),
+        shape("the second block and a byte either side", (s, b) -> ByteRange.of(b - 1, b + 2)),
+        shape("across two boundaries", (s, b) -> ByteRange.of(b / 2, b + b / 2 + 3)),
+        shape("the middle of a block", (s, b) -> ByteRange.of(b + b / 3, Math.max(1, b / 3))),
+        shape("past the end from the middle", (s, b) -> ByteRange.of(100, s)),
+        shape("past the end near it", (s, b) -> ByteRange.of(s - 5, 100)),
+        shape("a length of Long.MAX_VALUE", (s, b) -> ByteRange.of(0, Long.MAX_VALUE)),
+        shape("from byte 1", (s, b) -> ByteRange.from(1)),
+        shape("from the first boundary", (s, b) -> ByteRange.from(b)),
+        shape("from just after the second boundary", (s, b) -> ByteRange.from(2L * b + 1)),
+        shape("from the last byte", (s, b) -> ByteRange.from(s - 1)));
+  }
+
+  /** Two and a half blocks and a few bytes: two internal boundaries and a partial last block. */
+  private int rangedSize() {
+    return Math.toIntExact(2L * blockSize() + blockSize() / 2 + 17);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("ranges")
-  void readsARange(ByteRange range, long from, long to) throws IOException {
+  void readsARange(RangeShape shape) throws IOException {
     requires(Capability.WRITE, Capability.RANGED_READ);
-    byte[] data = bytes(RANGED_SIZE);
+    int size = rangedSize();
+    ByteRange range = shape.of(size, blockSize());
+    long from = range.offset();
+    long to = Math.min(size, from + range.length().orElse(size));
+    byte[] data = bytes(size);
     Location location = store().add(request("tck-image", data)).location();
     byte[] expected = Arrays.copyOfRange(data, (int) from, (int) to);
     try (ImageData image = store().get(location, range)) {
@@ -122,14 +146,16 @@ public abstract class StoreContract extends FailureTests {
     }
   }
 
-  @ParameterizedTest(name = "from byte {0}")
-  @ValueSource(longs = {RANGED_SIZE + 1, RANGED_SIZE + 1000, Long.MAX_VALUE})
-  void aRangeStartingPastTheEndIsInvalid(long offset) {
+  @ParameterizedTest(name = "{0} bytes past the end")
+  @ValueSource(longs = {1, 1000, Long.MAX_VALUE})
+  void aRangeStartingPastTheEndIsInvalid(long past) {
     requires(Capability.WRITE, Capability.RANGED_READ);
-    Location location = store().add(request("tck-image", bytes(RANGED_SIZE))).location();
+    int size = rangedSize();
+    long offset = past == Long.MAX_VALUE ? past : size + past;
+    Location location = store().add(request("tck-image", bytes(size))).location();
     for (ByteRange range :
         List.of(ByteRange.from(offset), ByteRange.of(offset, 1), ByteRange.of(offset, 0))) {
-      assertFails("get of " + range + " of " + RANGED_SIZE + " bytes",
+      assertFails("get of " + range + " of " + size + " bytes",
           () -> store().get(location, range).close(), InvalidRequestException.class);
     }
   }
@@ -205,6 +231,35 @@ public abstract class StoreContract extends FailureTests {
     for (Object outcome : runAll(reads)) {
       assertThat(outcome).as("a concurrent read").isInstanceOf(byte[].class);
       assertSameBytes((byte[]) outcome, data, "bytes read concurrently");
+    }
+    // Several reads open at once, advanced in turns: each keeps its own position.
+    List<ImageData> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        open.add(store().get(location, ByteRange.ALL));
+      }
+      List<java.io.ByteArrayOutputStream> got = new ArrayList<>();
+      open.forEach(image -> got.add(new java.io.ByteArrayOutputStream()));
+      java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(64 * 1024);
+      boolean more = true;
+      while (more) {
+        more = false;
+        for (int i = 0; i < open.size(); i++) {
+          buffer.clear();
+          int n = open.get(i).channel().read(buffer);
+          if (n > 0) {
+            got.get(i).write(buffer.array(), 0, n);
+          }
+          more |= n >= 0;
+        }
+      }
+      for (int i = 0; i < open.size(); i++) {
+        assertSameBytes(got.get(i).toByteArray(), data, "bytes of read " + i + " of 3 open at once");
+      }
+    } finally {
+      for (ImageData image : open) {
+        image.close();
+      }
     }
   }
 

@@ -96,6 +96,15 @@ abstract class StoreFixture {
   }
 
   /**
+   * The size of the units the store keeps an image's bytes in — chunks, blocks, parts, pages —
+   * or 1 MiB if it has none. The ranged reads are aimed at its boundaries: images of about two
+   * and a half units, and ranges that start, end or straddle a boundary.
+   */
+  protected int blockSize() {
+    return MIB;
+  }
+
+  /**
    * The location the store would give an image stored as {@code imageId}, given the location it
    * gave the image {@code knownId}. The kit uses it to look for leftovers of failed adds and to
    * aim hostile locations at the store. The default replaces {@code knownId} in the URI text and

@@ -1,8 +1,7 @@
 package io.stowage.app.cli;
 
 
-import io.stowage.api.StowageException;
-import io.stowage.app.plugin.PluginErrors;
+import io.stowage.app.service.Failures;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
@@ -10,6 +9,8 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Runs one command line against the given streams and environment; returns the exit code:
@@ -18,8 +19,7 @@ import picocli.CommandLine;
  */
 public final class Cli {
   static final int OK = 0;
-  static final int FAILED = 1;
-  static final int USAGE = 2;
+  static final int USAGE = Failures.EXIT_USAGE;
 
   private final Console console;
 
@@ -30,6 +30,7 @@ public final class Cli {
   public int run(String... args) {
     PrintWriter err = new PrintWriter(new OutputStreamWriter(console.err(), StandardCharsets.UTF_8), true);
     CommandLine cli = new CommandLine(new StowageCommand(console));
+    addHelpOptions(cli);
     cli.setOut(new PrintWriter(new OutputStreamWriter(console.out(), StandardCharsets.UTF_8), true));
     cli.setErr(err);
     cli.setParameterExceptionHandler((e, a) -> {
@@ -42,8 +43,8 @@ public final class Cli {
       if (console.env().containsKey("STOWAGE_DEBUG")) {
         e.printStackTrace(console.err());
       }
-      err.println("stowage: " + message(e));
-      return e instanceof UsageException ? USAGE : FAILED;
+      err.println("stowage: " + (e instanceof UsageException ? e.getMessage() : Failures.message(e)));
+      return e instanceof UsageException ? USAGE : Failures.exitCode(e);
     });
     int code = cli.execute(args);
     err.flush();
@@ -51,14 +52,14 @@ public final class Cli {
     return code;
   }
 
-  static String message(Throwable e) {
-    if (e instanceof StowageException || e instanceof UsageException) {
-      return firstLine(e.getMessage());
+  // Every command answers -h/--help with its usage, before any required parameter is checked.
+  private static void addHelpOptions(CommandLine command) {
+    CommandSpec spec = command.getCommandSpec();
+    if (spec.options().stream().noneMatch(OptionSpec::usageHelp)) {
+      spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
+          .description("Show this help and exit.").build());
     }
-    if (e instanceof java.io.UncheckedIOException u) {
-      return firstLine(u.getCause().getMessage());
-    }
-    return "internal error: " + PluginErrors.oneLine(e);
+    command.getSubcommands().values().forEach(Cli::addHelpOptions);
   }
 
   private static String firstLine(String s) {

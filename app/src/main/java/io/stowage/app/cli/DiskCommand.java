@@ -8,7 +8,6 @@ import io.stowage.api.InvalidRequestException;
 import io.stowage.app.Host;
 import io.stowage.app.disk.DiskFormats;
 import io.stowage.app.disk.RawConverter;
-import io.stowage.app.plugin.Contribution;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -107,8 +106,7 @@ final class DiskCommand implements Runnable {
       final DiskSpec made = spec;
       try (Host host = disk.root.boot(options.config)) {
         DiskFormats formats = host.diskFormats();
-        Contribution<DiskFormat> f = formats.named(format);
-        f.run(() -> f.extension().create(file, made));
+        formats.named(format).create(file, made);
         if (options.json) {
           Json.print(disk.root.console.out(), InspectCommand.json(formats.inspect(file)));
         }
@@ -137,11 +135,11 @@ final class DiskCommand implements Runnable {
         throw new UsageException("--to: only raw is supported");
       }
       try (Host host = disk.root.boot(options.config)) {
-        Optional<Contribution<DiskFormat>> format = host.diskFormats().detect(in);
+        Optional<DiskFormat> format = host.diskFormats().detect(in);
         long size = RawConverter.convert(format, in, out);
         if (options.json) {
           Map<String, Object> json = new LinkedHashMap<>();
-          json.put("format", format.map(DiskFormats::nameOf).orElse(DiskFormats.RAW));
+          json.put("format", format.map(DiskFormat::name).orElse(DiskFormats.RAW));
           json.put("output", out.toAbsolutePath().toString());
           json.put("size", size);
           Json.print(disk.root.console.out(), json);
@@ -166,8 +164,7 @@ final class DiskCommand implements Runnable {
     public Integer call() {
       long bytes = size(size, "--size");
       try (Host host = disk.root.boot(options.config)) {
-        Contribution<DiskFormat> f = detected(host, file);
-        f.run(() -> f.extension().resize(file, bytes));
+        detected(host, file).resize(file, bytes);
         return Cli.OK;
       }
     }
@@ -190,14 +187,13 @@ final class DiskCommand implements Runnable {
     @Override
     public Integer call() {
       try (Host host = disk.root.boot(options.config)) {
-        Contribution<DiskFormat> f = detected(host, file);
-        f.run(() -> f.extension().reconnectParent(file, parent, force));
+        detected(host, file).reconnectParent(file, parent, force);
         return Cli.OK;
       }
     }
   }
 
-  static Contribution<DiskFormat> detected(Host host, Path file) {
+  static DiskFormat detected(Host host, Path file) {
     return host.diskFormats().detect(file)
         .orElseThrow(() -> new InvalidRequestException(file + " is not in a format any plugin handles"));
   }

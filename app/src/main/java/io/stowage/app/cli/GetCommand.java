@@ -2,14 +2,11 @@ package io.stowage.app.cli;
 
 
 import io.stowage.api.ByteRange;
-import io.stowage.api.store.Capability;
 import io.stowage.api.ImageData;
 import io.stowage.api.InvalidRequestException;
 import io.stowage.api.store.Location;
-import io.stowage.api.store.Store;
 import io.stowage.api.StoreIOException;
 import io.stowage.app.Host;
-import io.stowage.app.store.Stores;
 import java.io.IOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -49,17 +46,12 @@ final class GetCommand implements Callable<Integer> {
     }
     ByteRange range = new ByteRange(offset, length == null ? OptionalLong.empty() : OptionalLong.of(length));
     Location location = where.parse();
-    try (Host host = root.boot(options.config)) {
-      Store store = Stores.requireCapability(host.stores().route(location), Capability.READ, "read images");
-      if (!range.isAll()) {
-        Stores.requireCapability(store, Capability.RANGED_READ, "read ranges");
-      }
-      try (ImageData data = store.get(location, range)) {
-        if (output == null) {
-          data.transferTo(Channels.newChannel(root.console.out()));
-        } else {
-          writeAtomically(data, output);
-        }
+    try (Host host = root.boot(options.config);
+        ImageData data = host.imageStorage().open(location, range)) {
+      if (output == null) {
+        data.transferTo(Channels.newChannel(root.console.out()));
+      } else {
+        writeAtomically(data, output);
       }
       return Cli.OK;
     }

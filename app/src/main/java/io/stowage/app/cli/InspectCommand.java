@@ -1,15 +1,16 @@
 package io.stowage.app.cli;
 
-
 import io.stowage.api.disk.DiskInfo;
 import io.stowage.api.disk.SafetyFinding;
 import io.stowage.app.Host;
+import io.stowage.app.disk.Inspection;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,36 +29,50 @@ final class InspectCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (Host host = root.boot(options.config)) {
-      DiskInfo info = host.diskFormats().inspect(file);
-      print(root.console.out(), info, options.json);
+      Inspection found = host.diskFormats().inspect(file);
+      print(root.console.out(), found, options.json);
       return Cli.OK;
     }
   }
 
-  static Map<String, Object> json(DiskInfo info) {
+  static Map<String, Object> json(Inspection found) {
+    Optional<DiskInfo> info = found instanceof Inspection.Recognised r
+        ? Optional.of(r.info()) : Optional.empty();
     Map<String, Object> json = new LinkedHashMap<>();
-    json.put("format", info.format());
-    json.put("virtual_size", info.virtualSize() < 0 ? null : info.virtualSize());
-    json.put("details", info.details());
-    List<Map<String, String>> safety = new ArrayList<>();
-    for (SafetyFinding f : info.safety()) {
-      safety.add(Map.of("check", f.check(), "message", f.message()));
+    json.put("format", found.format().orElse(null));
+    if (found instanceof Inspection.Ambiguous a) {
+      json.put("candidates", a.formats());
     }
-    json.put("safety", safety);
+    json.put("virtual_size", info.map(DiskInfo::virtualSize).orElse(null));
+    json.put("details", info.map(DiskInfo::details).orElse(Map.of()));
+    json.put("safety", safety(found.safety()));
     return json;
   }
 
-  private static void print(PrintStream out, DiskInfo info, boolean asJson) {
+  static List<Map<String, String>> safety(List<SafetyFinding> findings) {
+    List<Map<String, String>> safety = new ArrayList<>();
+    for (SafetyFinding f : findings) {
+      safety.add(Map.of("check", f.check(), "message", f.message()));
+    }
+    return safety;
+  }
+
+  private static void print(PrintStream out, Inspection found, boolean asJson) {
     if (asJson) {
-      Json.print(out, json(info));
+      Json.print(out, json(found));
       return;
     }
-    out.println("format: " + info.format());
-    out.println("virtual size: " + (info.virtualSize() < 0 ? "unknown" : info.virtualSize()));
-    info.details().forEach((k, v) -> out.println(k + ": " + v));
-    if (info.isSafe()) {
+    out.println("format: " + found.format().orElseGet(() ->
+        "ambiguous (" + String.join(" or ", ((Inspection.Ambiguous) found).formats()) + ")"));
+    if (found instanceof Inspection.Recognised r) {
+      out.println("virtual size: " + r.info().virtualSize());
+      r.info().details().forEach((k, v) -> out.println(k + ": " + v));
+    } else {
+      out.println("virtual size: unknown");
+    }
+    if (found.isSafe()) {
       out.println("safety: no findings");
     }
-    info.safety().forEach(f -> out.println("unsafe: " + f.check() + ": " + f.message()));
+    found.safety().forEach(f -> out.println("unsafe: " + f.check() + ": " + f.message()));
   }
 }

@@ -31,6 +31,9 @@ final class PluginsCommand implements Callable<Integer> {
           m.put("state", r.state());
           m.put("extensions", r.extensions());
           r.error().ifPresent(e -> m.put("error", e));
+          if (!r.warnings().isEmpty()) {
+            m.put("warnings", r.warnings());
+          }
           json.add(m);
         }
         Json.print(out, json);
@@ -41,6 +44,7 @@ final class PluginsCommand implements Callable<Integer> {
           out.println(r.id() + " " + r.version().orElse("-") + " " + r.state()
               + r.error().map(e -> ": " + e).orElse(""));
           r.extensions().forEach(e -> out.println("  " + e));
+          r.warnings().forEach(w -> out.println("  warning: " + w));
         }
       }
       return Cli.OK;

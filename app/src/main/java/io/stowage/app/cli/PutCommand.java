@@ -1,18 +1,11 @@
 package io.stowage.app.cli;
 
-
-import io.stowage.api.store.AddRequest;
-import io.stowage.api.store.AddResult;
-import io.stowage.api.store.Capability;
-import io.stowage.api.disk.DiskInfo;
-import io.stowage.api.ImageIds;
 import io.stowage.api.InvalidImageDataException;
 import io.stowage.api.InvalidRequestException;
-import io.stowage.api.store.Store;
-import io.stowage.api.StowageException;
-import io.stowage.app.disk.InspectingInputStream;
+import io.stowage.api.store.AddResult;
 import io.stowage.app.Host;
-import io.stowage.app.store.Stores;
+import io.stowage.app.service.PutRequest;
+import io.stowage.app.service.StoredImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -45,11 +38,15 @@ final class PutCommand implements Callable<Integer> {
       description = "The size the data must have (default: the file's size; unknown for -).")
   Long declaredSize;
 
+  @Option(names = "--format", paramLabel = "FORMAT",
+      description = "The disk format the data must be (raw, qcow2, vhd, vhdx, ...; default: any).")
+  String expectedFormat;
+
   @Option(names = "--progress", description = "Report bytes stored so far on stderr while adding.")
   boolean progress;
 
   @Option(names = "--allow-unsafe",
-      description = "Store images that fail the safety checks (differencing disks, corruption).")
+      description = "Store images that fail the safety checks (differencing disks, logs to replay).")
   boolean allowUnsafe;
 
   @Parameters(paramLabel = "FILE|-", description = "The image file, or - for standard input.")
@@ -57,40 +54,37 @@ final class PutCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    String id = ImageIds.requireValid(imageId == null ? UUID.randomUUID().toString() : imageId);
     if (declaredSize != null && declaredSize < 0) {
       throw new UsageException("--size must not be negative");
     }
-    try (Host host = root.boot(options.config); InputStream source = open()) {
-      Store store = storeId == null ? host.stores().forWriting() : host.stores().byId(storeId);
-      Stores.requireCapability(store, Capability.WRITE, "store images");
-      InspectingInputStream data =
-          new InspectingInputStream(source, host.diskFormats(), allowUnsafe);
-      AddRequest request = AddRequest.of(id, data)
-          .withHashAlgorithm(host.config().hashAlgorithm())
-          .withSizeCap(host.config().imageSizeCap().bytes());
+    PutRequest request;
+    try (Host host = root.boot(options.config); InputStream data = open()) {
+      request = PutRequest.of(imageId == null ? UUID.randomUUID().toString() : imageId, data)
+          .withAllowUnsafe(allowUnsafe);
       Long size = declaredSize != null ? declaredSize : fileSize();
       if (size != null) {
         request = request.withDeclaredSize(size);
       }
-      ProgressLine progressLine = new ProgressLine(root.console.err());
+      if (storeId != null) {
+        request = request.withStoreId(storeId);
+      }
+      if (expectedFormat != null) {
+        request = request.withExpectedFormat(expectedFormat);
+      }
+      ProgressLine line = new ProgressLine(root.console.err());
       if (progress) {
-        request = request.withProgress(progressLine);
+        request = request.withProgress(line);
       }
-      AddResult result;
+      StoredImage stored;
       try {
-        result = store.add(request);
-      } catch (StowageException e) {
-        progressLine.end();
-        if (data.refusal().isPresent()) {
-          throw new InvalidImageDataException(data.refusal().get()
-              + "; nothing was stored (--allow-unsafe stores it anyway)", e);
-        }
-        throw e;
+        stored = host.imageStorage().put(request);
+      } catch (InvalidImageDataException e) {
+        throw allowUnsafe || !e.getMessage().contains(" is unsafe (") ? e
+            : new InvalidImageDataException(e.getMessage() + " (--allow-unsafe stores it anyway)", e);
+      } finally {
+        line.end();
       }
-      progressLine.end();
-      print(root.console.out(), store.id(), result, data.result().orElseThrow(
-          () -> new IllegalStateException("store " + store.id() + " did not read the image to its end")));
+      print(root.console.out(), stored);
       return Cli.OK;
     }
   }
@@ -120,19 +114,20 @@ final class PutCommand implements Callable<Integer> {
     return Files.isRegularFile(file) ? Files.size(file) : null;
   }
 
-  private void print(PrintStream out, String store, AddResult r, DiskInfo disk) {
+  private void print(PrintStream out, StoredImage stored) {
+    AddResult r = stored.result();
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("location", r.location().uri().toString());
-    json.put("store", store);
+    json.put("store", stored.storeId());
     json.put("size", r.size());
     json.put("checksum", r.md5());
     json.put("multihash", Map.of("algorithm", r.multihash().algorithm().name(),
         "value", r.multihash().value()));
     json.put("metadata", r.metadata());
-    json.put("format", disk.format());
-    json.put("virtual_size", disk.virtualSize());
-    if (!disk.isSafe()) {
-      json.put("safety", InspectCommand.json(disk).get("safety"));
+    json.put("format", stored.disk().format());
+    json.put("virtual_size", stored.disk().virtualSize());
+    if (!stored.disk().isSafe()) {
+      json.put("safety", InspectCommand.safety(stored.disk().safety()));
     }
     if (options.json) {
       Json.print(out, json);

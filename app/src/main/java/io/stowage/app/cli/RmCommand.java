@@ -1,10 +1,8 @@
 package io.stowage.app.cli;
 
 
-import io.stowage.api.store.Capability;
 import io.stowage.api.store.Location;
 import io.stowage.app.Host;
-import io.stowage.app.store.Stores;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -22,8 +20,7 @@ final class RmCommand implements Callable<Integer> {
   public Integer call() {
     Location location = where.parse();
     try (Host host = root.boot(options.config)) {
-      Stores.requireCapability(host.stores().route(location), Capability.DELETE, "delete images")
-          .delete(location);
+      host.imageStorage().delete(location);
       if (options.json) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("location", location.uri().toString());

@@ -20,7 +20,7 @@ final class SizeCommand implements Callable<Integer> {
   public Integer call() {
     Location location = where.parse();
     try (Host host = root.boot(options.config)) {
-      long size = host.stores().route(location).size(location);
+      long size = host.imageStorage().size(location);
       if (options.json) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("location", location.uri().toString());

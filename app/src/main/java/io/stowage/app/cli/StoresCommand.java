@@ -1,9 +1,7 @@
 package io.stowage.app.cli;
 
-
-import io.stowage.api.store.Store;
 import io.stowage.app.Host;
-import io.stowage.app.store.ConfiguredStore;
+import io.stowage.app.service.StoreStatus;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,13 +23,14 @@ final class StoresCommand implements Callable<Integer> {
     try (Host host = root.boot(options.config)) {
       PrintStream out = root.console.out();
       List<Map<String, Object>> json = new ArrayList<>();
-      for (ConfiguredStore s : host.stores().all()) {
+      for (StoreStatus s : host.imageStorage().stores()) {
+        List<String> schemes = s.schemes().stream().sorted().toList();
+        List<String> caps = s.capabilities().stream().sorted()
+            .map(c -> c.name().toLowerCase(Locale.ROOT)).toList();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", s.id());
         m.put("type", s.type());
         m.put("available", s.available());
-        List<String> schemes = s.store().map(st -> st.schemes().stream().sorted().toList()).orElse(List.of());
-        List<String> caps = s.store().map(StoresCommand::capabilities).orElse(List.of());
         m.put("schemes", schemes);
         m.put("capabilities", caps);
         s.problem().ifPresent(p -> m.put("error", p));
@@ -48,9 +47,4 @@ final class StoresCommand implements Callable<Integer> {
       return Cli.OK;
     }
   }
-
-  private static List<String> capabilities(Store store) {
-    return store.capabilities().stream().sorted().map(c -> c.name().toLowerCase(Locale.ROOT)).toList();
-  }
-
 }

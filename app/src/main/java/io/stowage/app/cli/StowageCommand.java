@@ -23,11 +23,16 @@ import picocli.CommandLine.Spec;
       RmCommand.class,
       InspectCommand.class,
       DiskCommand.class,
+      picocli.CommandLine.HelpCommand.class,
     })
 final class StowageCommand implements Runnable {
   final Console console;
 
   @Spec CommandSpec spec;
+
+  @picocli.CommandLine.Option(names = "--config", paramLabel = "FILE",
+      description = "Configuration file, for every subcommand (a subcommand's own --config wins).")
+  Path config;
 
   StowageCommand(Console console) {
     this.console = console;
@@ -56,9 +61,10 @@ final class StowageCommand implements Runnable {
     return Files.isRegularFile(file) ? loader.load(file) : loader.embedded(home.resolve("conf"));
   }
 
+  /** A host for the configuration {@code --config} names (the subcommand's, else the root's). */
   Host boot(Path explicitConfig) {
     ConfigLoader loader = new ConfigLoader();
-    return Host.boot(config(loader, explicitConfig), loader);
+    return Host.boot(config(loader, explicitConfig != null ? explicitConfig : config), loader);
   }
 
   static final class Version implements picocli.CommandLine.IVersionProvider {

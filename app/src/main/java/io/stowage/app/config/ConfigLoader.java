@@ -4,24 +4,16 @@ package io.stowage.app.config;
 import io.stowage.api.BadStoreConfigurationException;
 import io.stowage.api.DataSize;
 import io.stowage.api.HashAlgorithm;
+import io.stowage.config.ConfigBinder;
 import io.stowage.api.InvalidRequestException;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,56 +32,61 @@ public final class ConfigLoader {
       Set.of("plugins", "server", "registry", "hashing", "image", "default_store", "stores",
           "cache");
 
-  private final ObjectMapper yaml;
+  private final ConfigBinder binder = new ConfigBinder();
 
-  public ConfigLoader() {
-    SimpleModule values = new SimpleModule("stowage-config-values");
-    values.addDeserializer(DataSize.class, new ValueDeserializers.DataSizes());
-    values.addDeserializer(Duration.class, new ValueDeserializers.Durations());
-    values.addDeserializer(Path.class, new ValueDeserializers.Paths());
-    this.yaml =
-        new ObjectMapper(new YAMLFactory())
-            .registerModule(values)
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-  }
+  public ConfigLoader() {}
 
-  /** Reads a configuration file. */
+  /**
+   * Reads a configuration file.
+   *
+   * @throws BadStoreConfigurationException the file is missing, a folder, a dangling link,
+   *     unreadable, too large, or not a valid configuration
+   */
   public HostConfig load(Path file) {
     Path absolute = file.toAbsolutePath().normalize();
-    try (InputStream in = Files.newInputStream(absolute)) {
-      return parse(in, absolute.toString(), absolute.getParent());
-    } catch (NoSuchFileException e) {
-      throw new BadStoreConfigurationException("", "configuration file " + absolute + " does not exist");
+    return parse(readConfigFile(absolute), absolute.toString(), absolute.getParent());
+  }
+
+  private static byte[] readConfigFile(Path file) {
+    if (Files.isDirectory(file)) {
+      throw new BadStoreConfigurationException("", "configuration file " + file + " is a folder");
+    }
+    if (!Files.exists(file)) {
+      if (Files.isSymbolicLink(file)) {
+        String target;
+        try {
+          target = Files.readSymbolicLink(file).toString();
+        } catch (IOException e) {
+          target = "a missing file";
+        }
+        throw new BadStoreConfigurationException("", "configuration file " + file
+            + " is a link to " + target + ", which does not exist");
+      }
+      throw new BadStoreConfigurationException("", "configuration file " + file + " does not exist");
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      // One byte over the limit is enough to refuse it, whatever its real size.
+      return in.readNBytes(ConfigBinder.MAX_BYTES + 1);
+    } catch (AccessDeniedException e) {
+      throw new BadStoreConfigurationException("", "cannot read configuration file " + file
+          + ": permission denied");
     } catch (IOException e) {
-      throw new BadStoreConfigurationException(
-          "", "cannot read configuration file " + absolute + ": " + e.getMessage());
+      throw new BadStoreConfigurationException("", "cannot read configuration file " + file
+          + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
     }
   }
 
   /** The configuration built into the host, with paths relative to {@code baseDir}. */
   public HostConfig embedded(Path baseDir) {
     try (InputStream in = ConfigLoader.class.getResourceAsStream("stowage-default.yaml")) {
-      return parse(in, EMBEDDED, baseDir);
+      return parse(in.readAllBytes(), EMBEDDED, baseDir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  HostConfig parse(InputStream in, String source, Path baseDir) {
-    JsonNode root;
-    try {
-      root = yaml.readTree(in);
-    } catch (JsonProcessingException e) {
-      throw new BadStoreConfigurationException(
-          "", source + " is not valid YAML: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new BadStoreConfigurationException("", "cannot read " + source + ": " + e.getMessage());
-    }
-    if (root == null || root.isMissingNode() || root.isNull()) {
-      root = yaml.createObjectNode();
-    }
+  HostConfig parse(byte[] text, String source, Path baseDir) {
+    JsonNode root = binder.read(text, source);
     if (!root.isObject()) {
       throw new BadStoreConfigurationException("", source + " must be a mapping of keys to values");
     }
@@ -142,6 +139,11 @@ public final class ConfigLoader {
     Optional<ObjectNode> cache = Optional.ofNullable(root.get("cache")).filter(JsonNode::isObject).map(ObjectNode.class::cast);
 
     Path pluginsDir = baseDir.resolve(plugins.dir() == null ? "plugins" : plugins.dir()).normalize();
+    // A default folder that is absent just means no plugins; a named one that is absent is a typo.
+    if (plugins.dir() != null && !Files.isDirectory(pluginsDir)) {
+      throw new BadStoreConfigurationException("plugins.dir", pluginsDir
+          + (Files.exists(pluginsDir) ? " is not a folder" : " does not exist"));
+    }
     DataSize cap = image.sizeCap() == null ? DataSize.parse("1TiB") : image.sizeCap();
     return new HostConfig(source, baseDir, pluginsDir, algorithm, cap, defaultStore, stores, cache);
   }
@@ -155,41 +157,13 @@ public final class ConfigLoader {
   }
 
   /**
-   * Binds a subtree to {@code type}.
+   * Binds a subtree to {@code type}, as {@link ConfigBinder} (shared with plugins' tests) does.
    *
    * @param path where the subtree sits, used in error messages (for example {@code stores.fast});
    *     empty for paths relative to the subtree
    * @throws BadStoreConfigurationException naming the exact key that is wrong
    */
   public <T> T bind(JsonNode node, Class<T> type, String path) {
-    try {
-      return yaml.treeToValue(node, type);
-    } catch (UnrecognizedPropertyException e) {
-      throw new BadStoreConfigurationException(
-          joinPath(path, e), "unknown key (known: " + e.getKnownPropertyIds() + ")");
-    } catch (JsonMappingException e) {
-      Throwable cause = e.getCause();
-      String reason = cause instanceof BadStoreConfigurationException b ? b.reason()
-          : cause instanceof IllegalArgumentException iae && iae.getMessage() != null ? iae.getMessage()
-          : e.getOriginalMessage().split("\n")[0].replaceAll(" \\(for Object starting.*", "");
-      if (cause instanceof BadStoreConfigurationException b) {
-        throw b.under(joinPath(path, e));
-      }
-      throw new BadStoreConfigurationException(joinPath(path, e), reason);
-    } catch (JsonProcessingException e) {
-      throw new BadStoreConfigurationException(path, e.getOriginalMessage());
-    }
-  }
-
-  private static String joinPath(String base, JsonMappingException e) {
-    StringBuilder sb = new StringBuilder(base);
-    for (JsonMappingException.Reference ref : e.getPath()) {
-      if (ref.getFieldName() != null) {
-        sb.append(sb.length() == 0 ? "" : ".").append(ref.getFieldName());
-      } else if (ref.getIndex() >= 0) {
-        sb.append('[').append(ref.getIndex()).append(']');
-      }
-    }
-    return sb.toString();
+    return binder.bind(node, type, path);
   }
 }

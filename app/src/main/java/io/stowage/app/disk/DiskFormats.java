@@ -1,13 +1,10 @@
 package io.stowage.app.disk;
 
-
-import io.stowage.api.disk.DiskFormat;
-import io.stowage.api.disk.DiskInfo;
 import io.stowage.api.InvalidImageDataException;
 import io.stowage.api.InvalidRequestException;
-import io.stowage.api.disk.SafetyFinding;
 import io.stowage.api.StoreIOException;
-import io.stowage.app.plugin.Contribution;
+import io.stowage.api.disk.DiskFormat;
+import io.stowage.api.disk.DiskInfo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
@@ -20,122 +17,90 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The disk formats the plugins contribute, and detection among them. An image that no format
- * claims is raw; one that several claim is refused, as oslo's format inspector does (a file
- * that passes for two formats is how format-confusion attacks start).
+ * The disk formats the plugins contribute (each behind its plugin's boundary), and detection
+ * among them. An image that no format claims is raw; one that several claim is refused, as
+ * oslo's format inspector does (a file that passes for two formats is how format-confusion
+ * attacks start). Immutable and thread-safe.
  */
 public final class DiskFormats {
   /** The name of the format of images no plugin claims. */
   public static final String RAW = "raw";
 
-  private final List<Contribution<DiskFormat>> formats;
+  private final List<DiskFormat> formats;
+  private final List<String> names;
+  private final int probeLength;
+  private final int tailProbeLength;
 
-  public DiskFormats(List<Contribution<DiskFormat>> formats) {
+  public DiskFormats(List<DiskFormat> formats) {
     this.formats = List.copyOf(formats);
-  }
-
-  /** The name of a contributed format. */
-  public static String nameOf(Contribution<DiskFormat> format) {
-    return format.call(() -> format.extension().name());
+    this.names = this.formats.stream().map(DiskFormat::name).toList();
+    this.probeLength = this.formats.stream().mapToInt(DiskFormat::probeLength).reduce(512, Math::max);
+    this.tailProbeLength = this.formats.stream().mapToInt(DiskFormat::tailProbeLength).reduce(0, Math::max);
   }
 
   /** The format called {@code name}. @throws InvalidRequestException if none is */
-  public Contribution<DiskFormat> named(String name) {
-    for (Contribution<DiskFormat> f : formats) {
-      if (nameOf(f).equals(name)) {
-        return f;
-      }
+  public DiskFormat named(String name) {
+    int at = names.indexOf(name);
+    if (at < 0) {
+      throw new InvalidRequestException("no plugin provides disk format \"" + name + "\""
+          + " (available: " + String.join(", ", names) + ")");
     }
-    throw new InvalidRequestException("no plugin provides disk format \"" + name + "\""
-        + " (available: " + String.join(", ", names()) + ")");
+    return formats.get(at);
   }
 
-  /** Names of every available format. */
+  /** Names of every available format, in plugin order. */
   public List<String> names() {
-    return formats.stream().map(DiskFormats::nameOf).toList();
+    return names;
   }
 
-  /** The most leading bytes any format needs to recognise an image. */
-  public int probeLength() {
-    int n = 512;
-    for (Contribution<DiskFormat> f : formats) {
-      n = Math.max(n, f.call(() -> f.extension().probeLength()));
-    }
-    return n;
+  /** Whether {@code name} is raw or a format some plugin recognises. */
+  public boolean recognises(String name) {
+    return name.equals(RAW) || names.contains(name);
   }
 
   /**
-   * The formats whose probe accepts {@code head}.
+   * Detects and inspects the image in {@code file}. Damage is reported as {@link Inspection.Corrupt}
+   * rather than thrown, so that a caller sees every finding in one place.
    *
-   * @return empty for raw; one format; several is ambiguous
+   * @throws InvalidRequestException the file does not exist
    */
-  public List<Contribution<DiskFormat>> probe(ByteBuffer head) {
-    List<Contribution<DiskFormat>> matches = new ArrayList<>();
-    for (Contribution<DiskFormat> f : formats) {
-      if (f.call(() -> f.extension().probe(head.asReadOnlyBuffer()))) {
-        matches.add(f);
-      }
-    }
-    return matches;
-  }
-
-  /** The most trailing bytes any format needs; 0 when none looks at the end. */
-  public int tailProbeLength() {
-    int n = 0;
-    for (Contribution<DiskFormat> f : formats) {
-      n = Math.max(n, f.call(() -> f.extension().tailProbeLength()));
-    }
-    return n;
-  }
-
-  /** The formats that look at the end of an image, for when no format claimed its start. */
-  public List<Contribution<DiskFormat>> tailProbing() {
-    return formats.stream().filter(f -> f.call(() -> f.extension().tailProbeLength()) > 0).toList();
-  }
-
-  /** The formats whose tail probe accepts {@code tail} (an image's last bytes). */
-  public List<Contribution<DiskFormat>> probeTail(ByteBuffer tail) {
-    List<Contribution<DiskFormat>> matches = new ArrayList<>();
-    for (Contribution<DiskFormat> f : tailProbing()) {
-      if (f.call(() -> f.extension().probeTail(tail.asReadOnlyBuffer()))) {
-        matches.add(f);
-      }
-    }
-    return matches;
-  }
-
-  /**
-   * Detects and inspects the image in {@code file}. Damage is reported as a {@code corruption}
-   * finding rather than thrown, so that a caller sees every finding in one place.
-   */
-  public DiskInfo inspect(Path file) {
+  public Inspection inspect(Path file) {
     return withChannel(file, channel -> {
-      List<Contribution<DiskFormat>> matches = matches(channel);
+      List<DiskFormat> matches = matches(channel);
       if (matches.isEmpty()) {
-        return new DiskInfo(RAW, channel.size(), Map.of(), List.of());
+        return new Inspection.Recognised(new DiskInfo(RAW, channel.size(), Map.of(), List.of()));
       }
       if (matches.size() > 1) {
         return ambiguous(matches);
       }
-      Contribution<DiskFormat> format = matches.get(0);
+      DiskFormat format = matches.get(0);
       try {
         channel.position(0);
-        return format.call(() -> format.extension().inspect(channel));
+        return new Inspection.Recognised(format.inspect(channel));
       } catch (InvalidImageDataException e) {
-        return corrupt(nameOf(format), e.getMessage());
+        return new Inspection.Corrupt(format.name(), e.getMessage());
       }
     });
   }
 
-  /** Which format of {@code file} {@link #inspect} would use, if any. */
-  public Optional<Contribution<DiskFormat>> detect(Path file) {
+  /**
+   * Which format of {@code file} {@link #inspect} would use: empty for raw.
+   *
+   * @throws InvalidImageDataException several formats claim it
+   */
+  public Optional<DiskFormat> detect(Path file) {
     return withChannel(file, channel -> {
-      List<Contribution<DiskFormat>> matches = matches(channel);
+      List<DiskFormat> matches = matches(channel);
       if (matches.size() > 1) {
         throw new InvalidImageDataException(ambiguous(matches).safety().get(0).message());
       }
       return matches.stream().findFirst();
     });
+  }
+
+  /** A new one-pass inspection of a stream, for data on its way to a store. */
+  public StreamInspection inspectStream() {
+    return new StreamInspection(this);
   }
 
   private interface ChannelBody<R> {
@@ -153,13 +118,13 @@ public final class DiskFormats {
   }
 
   // The formats that claim the image's first bytes, else those that claim its last bytes.
-  private List<Contribution<DiskFormat>> matches(SeekableByteChannel channel) throws IOException {
-    List<Contribution<DiskFormat>> byHead = probe(read(channel, 0, probeLength()));
-    if (!byHead.isEmpty() || tailProbeLength() == 0) {
+  private List<DiskFormat> matches(SeekableByteChannel channel) throws IOException {
+    List<DiskFormat> byHead = probe(read(channel, 0, probeLength));
+    if (!byHead.isEmpty() || tailProbeLength == 0) {
       return byHead;
     }
     long size = channel.size();
-    int n = (int) Math.min(tailProbeLength(), size);
+    int n = (int) Math.min(tailProbeLength, size);
     return probeTail(read(channel, size - n, n));
   }
 
@@ -172,13 +137,42 @@ public final class DiskFormats {
     return bytes.flip();
   }
 
-  static DiskInfo corrupt(String format, String reason) {
-    return new DiskInfo(format, -1, Map.of(), List.of(new SafetyFinding("corruption", reason)));
+  int probeLength() {
+    return probeLength;
   }
 
-  DiskInfo ambiguous(List<Contribution<DiskFormat>> matches) {
-    String names = String.join(" and ", matches.stream().map(DiskFormats::nameOf).toList());
-    return new DiskInfo("unknown", -1, Map.of(),
-        List.of(new SafetyFinding("format_ambiguous", "the image looks like " + names)));
+  int tailProbeLength() {
+    return tailProbeLength;
+  }
+
+  /** The formats whose probe accepts {@code head}: none for raw, one, or several (ambiguous). */
+  List<DiskFormat> probe(ByteBuffer head) {
+    List<DiskFormat> matches = new ArrayList<>();
+    for (DiskFormat f : formats) {
+      if (f.probe(head.asReadOnlyBuffer())) {
+        matches.add(f);
+      }
+    }
+    return matches;
+  }
+
+  /** The formats that look at the end of an image, for when no format claimed its start. */
+  List<DiskFormat> tailProbing() {
+    return formats.stream().filter(f -> f.tailProbeLength() > 0).toList();
+  }
+
+  /** The formats whose tail probe accepts {@code tail} (an image's last bytes). */
+  List<DiskFormat> probeTail(ByteBuffer tail) {
+    List<DiskFormat> matches = new ArrayList<>();
+    for (DiskFormat f : tailProbing()) {
+      if (f.probeTail(tail.asReadOnlyBuffer())) {
+        matches.add(f);
+      }
+    }
+    return matches;
+  }
+
+  static Inspection.Ambiguous ambiguous(List<DiskFormat> matches) {
+    return new Inspection.Ambiguous(matches.stream().map(DiskFormat::name).toList());
   }
 }

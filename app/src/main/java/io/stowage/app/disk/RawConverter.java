@@ -4,7 +4,6 @@ package io.stowage.app.disk;
 import io.stowage.api.disk.DiskFormat;
 import io.stowage.api.disk.SparseChannel;
 import io.stowage.api.StoreIOException;
-import io.stowage.app.plugin.Contribution;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -49,7 +48,7 @@ public final class RawConverter {
    *
    * @return the number of bytes of the raw image
    */
-  public static long convert(Optional<Contribution<DiskFormat>> format, Path in, Path out) {
+  public static long convert(Optional<DiskFormat> format, Path in, Path out) {
     try (SeekableByteChannel source = open(format, in)) {
       return copy(source, out);
     } catch (IOException e) {
@@ -230,12 +229,11 @@ public final class RawConverter {
     return true;
   }
 
-  private static SeekableByteChannel open(Optional<Contribution<DiskFormat>> format, Path in)
+  private static SeekableByteChannel open(Optional<DiskFormat> format, Path in)
       throws IOException {
     if (format.isEmpty()) {
       return Files.newByteChannel(in);
     }
-    Contribution<DiskFormat> f = format.get();
-    return f.call(() -> f.extension().openVirtualDisk(in));
+    return format.get().openVirtualDisk(in);
   }
 }

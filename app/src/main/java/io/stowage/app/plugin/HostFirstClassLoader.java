@@ -12,7 +12,8 @@ import org.pf4j.PluginManager;
  * assignable to the host's extension points.
  */
 final class HostFirstClassLoader extends PluginClassLoader {
-  private static final String[] HOST_PACKAGES = {
+  /** Package prefixes plugins always get from the host. */
+  static final String[] HOST_PACKAGES = {
     "io.stowage.api.",
     "org.pf4j.",
     "org.slf4j.",

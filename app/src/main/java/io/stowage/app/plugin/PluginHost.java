@@ -1,77 +1,127 @@
 package io.stowage.app.plugin;
 
-
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import io.stowage.api.ExtensionModule;
 import io.stowage.api.cache.CacheDriverProvider;
 import io.stowage.api.disk.DiskFormat;
 import io.stowage.api.store.StoreProvider;
-import com.google.inject.Injector;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import org.pf4j.PluginAlreadyLoadedException;
 import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The plugins folder, loaded: every jar either started with its extensions made, or reported
- * with the reason it failed. A failing plugin never stops the host.
+ * The plugins folder, loaded: the one registry of started extensions by type. Every jar is
+ * either started with its extensions made, or reported with the reason it failed; a failing
+ * plugin never stops the host. Extensions are handed out only through {@link PluginBoundary}
+ * (context class loader set, unexpected failures named after the plugin).
  *
- * <p>Built and used from one thread; the reports and contributions it returns are immutable.
+ * <p>Each plugin gets its own injector: a child of the host services injector (which binds only
+ * what store-api documents: a clock and a task scheduler), built from the plugin's
+ * {@link ExtensionModule}s with explicit bindings only; each extension is made in a child of that
+ * with just its own class bound. No plugin class is ever bound in a host injector.
+ *
+ * <p>Built and used from one thread; the reports and extension lists it returns are immutable,
+ * and the extensions themselves are as thread-safe as their SPI says.
  */
 public final class PluginHost implements AutoCloseable {
+  /** The extension points the host uses, in the order extensions are made. */
   private static final List<Class<?>> EXTENSION_POINTS =
       List.of(StoreProvider.class, CacheDriverProvider.class, DiskFormat.class);
 
-  private final StowagePluginManager manager;
-  private final List<PluginReport> reports = new ArrayList<>();
-  private final Map<Class<?>, List<Contribution<?>>> contributions = new LinkedHashMap<>();
+  private static final Logger LOG = LoggerFactory.getLogger(PluginHost.class);
 
-  private PluginHost(StowagePluginManager manager) {
+  private final StowagePluginManager manager;
+  private final Injector services;
+  private final List<PluginReport> reports = new ArrayList<>();
+  private final Map<Class<?>, List<Object>> extensions = new LinkedHashMap<>();
+
+  private PluginHost(StowagePluginManager manager, Injector services) {
     this.manager = manager;
+    this.services = services;
   }
 
   /**
-   * Loads and starts every jar in {@code pluginsDir} and makes their extensions through
-   * {@code injector}. A missing folder means no plugins.
+   * Loads and starts every jar in {@code pluginsDir} and makes their extensions in children of
+   * {@code services}. A missing folder means no plugins.
    */
-  public static PluginHost start(Path pluginsDir, String hostVersion, Injector injector) {
-    StowagePluginManager manager = new StowagePluginManager(pluginsDir, hostVersion, injector);
-    PluginHost host = new PluginHost(manager);
+  public static PluginHost start(Path pluginsDir, String hostVersion, Injector services) {
+    StowagePluginManager manager = new StowagePluginManager(pluginsDir, hostVersion);
+    PluginHost host = new PluginHost(manager, services);
     if (Files.isDirectory(pluginsDir)) {
       manager.loadPlugins();
+      Map<String, String> duplicates = host.dropDuplicates();
       manager.startPlugins();
+      host.collect(duplicates);
     }
-    host.collect();
     return host;
   }
 
-  private void collect() {
+  // Two jars with one plugin id: PF4J loads whichever it lists first and logs the other. Neither
+  // is used; the report names both so the user removes the stale one.
+  private Map<String, String> dropDuplicates() {
+    Map<String, String> duplicates = new LinkedHashMap<>();
+    for (var it = manager.unloadable().entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      if (e.getValue() instanceof PluginAlreadyLoadedException dup) {
+        String id = dup.getPluginId();
+        PluginWrapper loaded = manager.getPlugin(id);
+        TreeSet<String> jars = new TreeSet<>(List.of(e.getKey().getFileName().toString()));
+        if (loaded != null) {
+          jars.add(loaded.getPluginPath().getFileName().toString());
+          manager.unloadPlugin(id);
+        }
+        duplicates.put(id, "plugin id \"" + id + "\" is in several jars (" + String.join(", ", jars)
+            + "); remove all but one");
+        it.remove();
+      }
+    }
+    return duplicates;
+  }
+
+  private void collect(Map<String, String> duplicates) {
     manager.unloadable().forEach((path, error) ->
         reports.add(new PluginReport(path.getFileName().toString(), Optional.empty(), "failed",
-            List.of(), Optional.of("cannot load " + path.getFileName() + ": " + PluginErrors.oneLine(error)))));
+            List.of(), Optional.of("cannot load " + path.getFileName() + ": "
+                + PluginErrors.oneLine(error)), List.of())));
+    duplicates.forEach((id, why) ->
+        reports.add(new PluginReport(id, Optional.empty(), "failed", List.of(), Optional.of(why),
+            List.of())));
     for (PluginWrapper plugin : manager.getPlugins()) {
       String id = plugin.getPluginId();
       Optional<String> version = Optional.of(plugin.getDescriptor().getVersion());
       List<String> classes = new ArrayList<>(manager.getExtensionClassNames(id));
       classes.sort(null);
+      List<String> warnings = warnings(plugin, classes);
+      warnings.forEach(w -> LOG.warn("plugin {}: {}", id, w));
       Optional<String> error = failure(plugin);
-      List<Contribution<?>> made = new ArrayList<>();
+      Map<Class<?>, List<Object>> made = new LinkedHashMap<>();
       if (error.isEmpty()) {
         error = make(plugin, made);
       }
       if (error.isEmpty()) {
-        for (Contribution<?> c : made) {
-          contributions.computeIfAbsent(pointOf(c.extension()), k -> new ArrayList<>()).add(c);
-        }
-        reports.add(new PluginReport(id, version, "started", classes, Optional.empty()));
+        made.forEach((point, list) ->
+            extensions.computeIfAbsent(point, k -> new ArrayList<>()).addAll(list));
+        reports.add(new PluginReport(id, version, "started", classes, Optional.empty(), warnings));
       } else {
-        reports.add(new PluginReport(id, version, "failed", classes, error));
+        reports.add(new PluginReport(id, version, "failed", classes, error, warnings));
       }
     }
-    reports.sort(java.util.Comparator.comparing(PluginReport::id));
+    reports.sort(Comparator.comparing(PluginReport::id));
   }
 
   private Optional<String> failure(PluginWrapper plugin) {
@@ -88,14 +138,56 @@ public final class PluginHost implements AutoCloseable {
     return Optional.empty();
   }
 
-  private Optional<String> make(PluginWrapper plugin, List<Contribution<?>> made) {
+  private static List<String> warnings(PluginWrapper plugin, List<String> extensionClasses) {
+    List<String> warnings = new ArrayList<>();
+    TreeSet<String> bundled = new TreeSet<>();
+    boolean index = false;
+    try (JarFile jar = new JarFile(plugin.getPluginPath().toFile())) {
+      for (var entries = jar.entries(); entries.hasMoreElements(); ) {
+        JarEntry entry = entries.nextElement();
+        String name = entry.getName().replace('/', '.');
+        index |= entry.getName().equals("META-INF/extensions.idx");
+        for (String prefix : HostFirstClassLoader.HOST_PACKAGES) {
+          if (name.startsWith(prefix) && name.endsWith(".class")) {
+            bundled.add(prefix.substring(0, prefix.length() - 1));
+          }
+        }
+      }
+    } catch (IOException e) {
+      warnings.add("cannot read the jar to check it: " + e.getMessage());
+    }
+    if (!bundled.isEmpty()) {
+      warnings.add("bundles host packages (" + String.join(", ", bundled) + "); the host's copies"
+          + " are used: declare those dependencies provided");
+    }
+    if (extensionClasses.isEmpty()) {
+      warnings.add("contributes no extensions: " + (index
+          ? "META-INF/extensions.idx lists none"
+          : "the jar has no META-INF/extensions.idx (run PF4J's annotation processor; the"
+              + " plugin parent pom does)"));
+    }
+    return warnings;
+  }
+
+  private Optional<String> make(PluginWrapper plugin, Map<Class<?>, List<Object>> made) {
+    String id = plugin.getPluginId();
     ClassLoader loader = plugin.getPluginClassLoader();
+    Injector injector;
+    try {
+      injector = PluginBoundary.withContextLoader(loader, () -> pluginInjector(id));
+    } catch (RuntimeException | LinkageError e) {
+      return Optional.of("its extension module failed: " + PluginErrors.oneLine(e));
+    }
     for (Class<?> point : EXTENSION_POINTS) {
-      for (Class<?> type : manager.getExtensionClasses(point, plugin.getPluginId())) {
+      for (Class<?> type : manager.getExtensionClasses(point, id)) {
         try {
-          Object extension = Contribution.withContextLoader(loader,
-              () -> manager.getExtensionFactory().create(type));
-          made.add(new Contribution<>(plugin.getPluginId(), extension, loader));
+          Object extension = PluginBoundary.withContextLoader(loader, () ->
+              injector.createChildInjector(binder -> {
+                binder.requireExplicitBindings();
+                binder.bind(type);
+              }).getInstance(type));
+          made.computeIfAbsent(point, k -> new ArrayList<>())
+              .add(wrap(point, extension, id, loader));
         } catch (RuntimeException | LinkageError e) {
           return Optional.of("extension " + type.getName() + " failed: " + PluginErrors.oneLine(e));
         }
@@ -104,13 +196,21 @@ public final class PluginHost implements AutoCloseable {
     return Optional.empty();
   }
 
-  private static Class<?> pointOf(Object extension) {
-    for (Class<?> point : EXTENSION_POINTS) {
-      if (point.isInstance(extension)) {
-        return point;
+  private Injector pluginInjector(String id) {
+    List<Module> modules = new ArrayList<>();
+    modules.add(binder -> binder.requireExplicitBindings());
+    for (Class<? extends ExtensionModule> type : manager.getExtensionClasses(ExtensionModule.class, id)) {
+      try {
+        modules.add(type.getDeclaredConstructor().newInstance());
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(type.getName() + " needs a public no-argument constructor", e);
       }
     }
-    throw new IllegalStateException("not an extension: " + extension.getClass());
+    return services.createChildInjector(modules);
+  }
+
+  private static <T> T wrap(Class<T> point, Object extension, String id, ClassLoader loader) {
+    return PluginBoundary.wrap(point, point.cast(extension), id, loader);
   }
 
   /** Every jar found, sorted by id. */
@@ -118,14 +218,14 @@ public final class PluginHost implements AutoCloseable {
     return List.copyOf(reports);
   }
 
-  /** The started extensions of one extension point, in plugin order. */
-  @SuppressWarnings("unchecked")
-  public <T> List<Contribution<T>> contributions(Class<T> point) {
-    List<Contribution<T>> out = new ArrayList<>();
-    for (Contribution<?> c : contributions.getOrDefault(point, List.of())) {
-      out.add((Contribution<T>) c);
-    }
-    return out;
+  /** The started extensions of one extension point, in plugin order, each behind its plugin's boundary. */
+  public <T> List<T> extensions(Class<T> point) {
+    return extensions.getOrDefault(point, List.of()).stream().map(point::cast).toList();
+  }
+
+  /** The id of the plugin an extension (or an object it returned) came from. */
+  public static String pluginOf(Object extension) {
+    return PluginBoundary.pluginOf(extension).orElse("host");
   }
 
   /** The plugins folder. */
@@ -133,8 +233,10 @@ public final class PluginHost implements AutoCloseable {
     return manager.getPluginsRoots().get(0);
   }
 
+  /** Stops and unloads every plugin. */
   @Override
   public void close() {
+    extensions.clear();
     manager.stopPlugins();
     manager.unloadPlugins();
   }

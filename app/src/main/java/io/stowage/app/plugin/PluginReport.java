@@ -11,12 +11,15 @@ import java.util.Optional;
  * @param state {@code started} or {@code failed}
  * @param extensions class names of the extensions the plugin contributes
  * @param error why the plugin failed, one line
+ * @param warnings what is wrong with a plugin that still started (it bundles host packages, it
+ *     contributes nothing), one line each
  */
 public record PluginReport(
     String id, Optional<String> version, String state, List<String> extensions,
-    Optional<String> error) {
+    Optional<String> error, List<String> warnings) {
   public PluginReport {
     extensions = List.copyOf(extensions);
+    warnings = List.copyOf(warnings);
   }
 
   public boolean started() {

@@ -1,10 +1,11 @@
 package io.stowage.app.plugin;
 
-import com.google.inject.Injector;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.pf4j.ExtensionFactory;
 import org.pf4j.JarPluginLoader;
+import org.pf4j.PluginAlreadyLoadedException;
 import org.pf4j.JarPluginManager;
 import org.pf4j.PluginDescriptor;
 import org.pf4j.PluginLoader;
@@ -13,22 +14,32 @@ import org.pf4j.RuntimeMode;
 
 /**
  * PF4J configured for Stowage: jar plugins only, always in deployment mode, {@code
- * Plugin-Requires} checked against the host version, host packages loaded parent-first,
- * extensions made through Guice, and jars that cannot be loaded at all remembered with their
- * reason instead of only logged. Not thread-safe (neither is PF4J): one thread loads and starts.
+ * Plugin-Requires} checked against the host version, host packages loaded parent-first, and
+ * jars that cannot be loaded at all remembered with their reason instead of only logged.
+ * Extensions are made by {@link PluginHost}, not by PF4J's factory (which is never asked).
+ * Not thread-safe (neither is PF4J): one thread loads and starts.
  */
 final class StowagePluginManager extends JarPluginManager {
   private final Map<Path, RuntimeException> unloadable = new LinkedHashMap<>();
 
-  StowagePluginManager(Path pluginsDir, String hostVersion, Injector injector) {
+  StowagePluginManager(Path pluginsDir, String hostVersion) {
     super(pluginsDir);
     setSystemVersion(hostVersion);
-    this.extensionFactory = new GuiceExtensionFactory(injector);
   }
 
   @Override
   public RuntimeMode getRuntimeMode() {
     return RuntimeMode.DEPLOYMENT;
+  }
+
+  @Override
+  protected ExtensionFactory createExtensionFactory() {
+    return new ExtensionFactory() {
+      @Override
+      public <T> T create(Class<T> extensionClass) {
+        throw new IllegalStateException("extensions are made by the host, not by PF4J");
+      }
+    };
   }
 
   @Override
@@ -47,6 +58,11 @@ final class StowagePluginManager extends JarPluginManager {
   @Override
   protected PluginWrapper loadPluginFromPath(Path pluginPath) {
     try {
+      PluginDescriptor descriptor = getPluginDescriptorFinder().find(pluginPath);
+      PluginWrapper loaded = getPlugin(descriptor.getPluginId());
+      if (loaded != null) {
+        throw new PluginAlreadyLoadedException(descriptor.getPluginId(), pluginPath);
+      }
       return super.loadPluginFromPath(pluginPath);
     } catch (RuntimeException e) {
       unloadable.put(pluginPath, e);
@@ -63,5 +79,4 @@ final class StowagePluginManager extends JarPluginManager {
   boolean acceptsHost(PluginWrapper plugin) {
     return isPluginValid(plugin);
   }
-
 }

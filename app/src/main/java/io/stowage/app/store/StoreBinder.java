@@ -1,81 +1,74 @@
 package io.stowage.app.store;
 
-
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stowage.api.BadStoreConfigurationException;
 import io.stowage.api.InstanceContext;
+import io.stowage.api.PluginFailureException;
+import io.stowage.api.store.Store;
 import io.stowage.api.store.StoreProvider;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stowage.app.config.ConfigLoader;
-import io.stowage.app.config.HostConfig;
-import io.stowage.app.plugin.Contribution;
 import io.stowage.app.plugin.PluginErrors;
-import java.util.ArrayList;
+import io.stowage.app.plugin.PluginHost;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
-/** Builds one store per configured instance from the started store providers. */
+/** Builds a configured store from the started store providers. Thread-safe once built. */
 final class StoreBinder {
   private final ConfigLoader loader;
-  private final Map<String, Contribution<StoreProvider<?>>> providers = new LinkedHashMap<>();
+  private final Path baseDir;
+  private final Map<String, StoreProvider<?>> providers = new LinkedHashMap<>();
   private final Map<String, String> ambiguous = new LinkedHashMap<>();
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  StoreBinder(ConfigLoader loader, List<Contribution<StoreProvider>> contributions) {
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  StoreBinder(ConfigLoader loader, Path baseDir, List<StoreProvider> started) {
     this.loader = loader;
-    for (Contribution<StoreProvider> c : contributions) {
-      String type = c.call(() -> c.extension().type());
-      Contribution<StoreProvider<?>> typed = (Contribution) c;
-      Contribution<StoreProvider<?>> previous = providers.putIfAbsent(type, typed);
+    this.baseDir = baseDir;
+    for (StoreProvider provider : started) {
+      String type = provider.type();
+      StoreProvider<?> previous = providers.putIfAbsent(type, provider);
       if (previous != null) {
-        ambiguous.put(type, "plugins " + previous.pluginId() + " and " + c.pluginId()
-            + " both provide store type \"" + type + "\"");
+        ambiguous.put(type, "plugins " + PluginHost.pluginOf(previous) + " and "
+            + PluginHost.pluginOf(provider) + " both provide store type \"" + type + "\"");
       }
     }
   }
 
-  List<ConfiguredStore> bindAll(HostConfig config) {
-    List<ConfiguredStore> out = new ArrayList<>();
-    config.stores().forEach((id, body) -> out.add(bind(config, id, body)));
-    return out;
+  /** Why a store could not be built, and the failure behind it (for {@code STOWAGE_DEBUG}). */
+  static final class Failure extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Failure(String reason, Throwable cause) {
+      super(reason, cause, false, false);
+    }
   }
 
-  private ConfiguredStore bind(HostConfig config, String id, ObjectNode body) {
-    String type = body.get("type").asText();
-    Contribution<StoreProvider<?>> provider = providers.get(type);
+  /** Builds store {@code id} of {@code type} from its configuration subtree (without type). */
+  Store create(String id, String type, ObjectNode settings) throws Failure {
     if (ambiguous.containsKey(type)) {
-      return unavailable(id, type, ambiguous.get(type));
+      throw new Failure(ambiguous.get(type), null);
     }
+    StoreProvider<?> provider = providers.get(type);
     if (provider == null) {
-      return unavailable(id, type, "no started plugin provides store type \"" + type + "\""
-          + (providers.isEmpty() ? "" : " (available: " + String.join(", ", providers.keySet()) + ")"));
+      throw new Failure("no started plugin provides store type \"" + type + "\""
+          + (providers.isEmpty() ? "" : " (available: " + String.join(", ", providers.keySet()) + ")"),
+          null);
     }
-    ObjectNode settings = body.deepCopy();
-    settings.remove("type");
-    String path = "stores." + id;
     try {
-      return new ConfiguredStore(id, type, Optional.of(create(provider, id, settings,
-          new InstanceContext(id, config.baseDir()))), Optional.empty());
+      return new CapabilityCheckedStore(build(provider, id, settings));
     } catch (BadStoreConfigurationException e) {
-      return unavailable(id, type, e.under(path).getMessage());
+      throw new Failure(e.under("stores." + id).getMessage(), e);
+    } catch (PluginFailureException e) {
+      throw new Failure("provider " + e.pluginId() + " failed: " + PluginErrors.oneLine(e.getCause()), e);
     } catch (RuntimeException | LinkageError e) {
-      return unavailable(id, type, "provider " + provider.pluginId() + " failed: " + PluginErrors.oneLine(e));
+      throw new Failure("provider " + PluginHost.pluginOf(provider) + " failed: " + PluginErrors.oneLine(e), e);
     }
   }
 
-  private <C> io.stowage.api.store.Store create(Contribution<StoreProvider<?>> contribution, String id,
-      ObjectNode settings, InstanceContext context) {
-    @SuppressWarnings("unchecked")
-    StoreProvider<C> provider = (StoreProvider<C>) contribution.extension();
-    return contribution.call(() -> {
-      // Errors carry paths relative to the store's subtree; the caller adds stores.<id>.
-      C bound = loader.bind(settings, provider.configType(), "");
-      return new PluginBoundStore(provider.create(id, bound, context), contribution.classLoader());
-    });
-  }
-
-  private static ConfiguredStore unavailable(String id, String type, String why) {
-    return new ConfiguredStore(id, type, Optional.empty(), Optional.of(why));
+  private <C> Store build(StoreProvider<C> provider, String id, ObjectNode settings) {
+    // Errors carry paths relative to the store's subtree; the caller adds stores.<id>.
+    C bound = loader.bind(settings, provider.configType(), "");
+    return provider.create(bound, new InstanceContext(id, baseDir));
   }
 }

@@ -1,17 +1,15 @@
 package io.stowage.app.store;
 
-
 import io.stowage.api.BadLocationException;
-import io.stowage.api.store.Capability;
+import io.stowage.api.InvalidRequestException;
+import io.stowage.api.UnavailableException;
+import io.stowage.api.UnknownSchemeException;
 import io.stowage.api.store.Location;
 import io.stowage.api.store.Store;
 import io.stowage.api.store.StoreProvider;
-import io.stowage.api.UnavailableException;
-import io.stowage.api.UnknownSchemeException;
-import io.stowage.api.UnsupportedStoreOperationException;
 import io.stowage.app.config.ConfigLoader;
 import io.stowage.app.config.HostConfig;
-import io.stowage.app.plugin.Contribution;
+import io.stowage.app.plugin.PluginHost;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,55 +17,60 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The configured stores, and the router from a location to the store that serves it: by the
- * location's store id when it has one, else by its URI scheme; among several stores of one
- * scheme, the first (in configuration order) that owns the URI. Thread-safe once built.
+ * The configured stores, each built when first needed, and the router from a location to the
+ * store that serves it: by the location's store id when it has one, else among the stores of
+ * its URI scheme (in configuration order); either way only a store that
+ * {@link Store#owns owns} the URI (routing fails closed). Every store handed out refuses the
+ * operations it does not declare. Thread-safe.
  */
 public final class Stores implements AutoCloseable {
-  private final Map<String, ConfiguredStore> byId = new LinkedHashMap<>();
+  private final Map<String, StoreSlot> byId = new LinkedHashMap<>();
   private final Optional<String> defaultStore;
+  private final StoreBinder binder;
 
-  private Stores(List<ConfiguredStore> stores, Optional<String> defaultStore) {
-    stores.forEach(s -> byId.put(s.id(), s));
-    this.defaultStore = defaultStore;
-  }
-
-  /** Builds every configured store from the started providers. */
+  /** The stores of {@code config}, to be built from the providers {@code plugins} started. */
   @SuppressWarnings("rawtypes")
-  public static Stores bind(HostConfig config, ConfigLoader loader,
-      List<Contribution<StoreProvider>> providers) {
-    return new Stores(new StoreBinder(loader, providers).bindAll(config), config.defaultStore());
+  public Stores(HostConfig config, ConfigLoader loader, PluginHost plugins) {
+    config.stores().forEach((id, body) -> byId.put(id, new StoreSlot(id, body)));
+    this.defaultStore = config.defaultStore();
+    this.binder = new StoreBinder(loader, config.baseDir(), plugins.extensions(StoreProvider.class));
   }
 
-  /** Every configured store, in configuration order. */
+  /** Every configured store in configuration order, each built (or tried again) now. */
   public List<ConfiguredStore> all() {
-    return List.copyOf(byId.values());
+    return byId.values().stream().map(s -> s.status(binder)).toList();
   }
 
-  /**
-   * The store with this id.
-   *
-   * @throws UnavailableException it is not configured, or not working
-   */
-  public Store byId(String id) {
-    ConfiguredStore s = byId.get(id);
-    if (s == null) {
-      throw new UnavailableException("no store \"" + id + "\" is configured"
-          + (byId.isEmpty() ? "" : " (configured: " + String.join(", ", byId.keySet()) + ")"));
-    }
-    return s.require();
+  /** The configured store ids, in configuration order; builds nothing. */
+  public List<String> ids() {
+    return List.copyOf(byId.keySet());
   }
 
-  /** The store adds go to when none is named: {@code default_store}, else the only store. */
-  public Store forWriting() {
+  /** The id of the store adds go to when none is named: {@code default_store}, else the only store. */
+  public String defaultStoreId() {
     if (defaultStore.isPresent()) {
-      return byId(defaultStore.get());
+      return defaultStore.get();
     }
     if (byId.size() == 1) {
-      return byId.values().iterator().next().require();
+      return byId.keySet().iterator().next();
     }
     throw new UnavailableException(byId.isEmpty() ? "no store is configured"
         : "several stores are configured and default_store is not set; name one with --store");
+  }
+
+  /**
+   * The store with this id, built if it is not yet.
+   *
+   * @throws InvalidRequestException no such store is configured
+   * @throws UnavailableException it cannot be built (the reason says why)
+   */
+  public Store byId(String id) {
+    StoreSlot slot = byId.get(id);
+    if (slot == null) {
+      throw new InvalidRequestException("no store \"" + id + "\" is configured"
+          + (byId.isEmpty() ? "" : " (configured: " + String.join(", ", byId.keySet()) + ")"));
+    }
+    return slot.require(binder);
   }
 
   /**
@@ -84,17 +87,20 @@ public final class Stores implements AutoCloseable {
         throw new BadLocationException("store \"" + store.id() + "\" does not serve "
             + location.scheme() + ": locations");
       }
+      if (!store.owns(location.uri())) {
+        throw new BadLocationException("store \"" + store.id() + "\" does not own " + location.uri());
+      }
       return store;
     }
     List<Store> candidates = new ArrayList<>();
     List<String> down = new ArrayList<>();
-    for (ConfiguredStore s : byId.values()) {
+    for (ConfiguredStore s : all()) {
       if (s.store().isPresent()) {
         if (s.store().get().schemes().contains(location.scheme())) {
           candidates.add(s.store().get());
         }
       } else {
-        down.add(s.id() + ": " + s.problem().orElse("unknown reason"));
+        down.add(s.id() + ": " + s.problem().orElseThrow());
       }
     }
     if (candidates.isEmpty()) {
@@ -104,9 +110,6 @@ public final class Stores implements AutoCloseable {
       }
       throw new UnknownSchemeException("no configured store serves " + location.scheme() + ": locations");
     }
-    if (candidates.size() == 1) {
-      return candidates.get(0);
-    }
     for (Store s : candidates) {
       if (s.owns(location.uri())) {
         return s;
@@ -115,29 +118,15 @@ public final class Stores implements AutoCloseable {
     throw new BadLocationException("no " + location.scheme() + " store owns " + location.uri());
   }
 
-  /**
-   * Checks that the store can do {@code capability}.
-   *
-   * @throws UnsupportedStoreOperationException it cannot
-   */
-  public static Store requireCapability(Store store, Capability capability, String what) {
-    if (!store.capabilities().contains(capability)) {
-      throw new UnsupportedStoreOperationException(
-          "store \"" + store.id() + "\" cannot " + what + " (it lacks " + capability.name().toLowerCase(java.util.Locale.ROOT) + ")");
-    }
-    return store;
-  }
-
+  /** Closes every store that was built. */
   @Override
   public void close() {
-    for (ConfiguredStore s : byId.values()) {
-      s.store().ifPresent(st -> {
-        try {
-          st.close();
-        } catch (RuntimeException ignored) {
-          // closing is best effort; the process is ending
-        }
-      });
+    for (StoreSlot s : byId.values()) {
+      try {
+        s.close();
+      } catch (RuntimeException ignored) {
+        // one store failing to close must not keep the others open
+      }
     }
   }
 }

@@ -6,23 +6,20 @@ import io.stowage.api.store.AddResult;
 import io.stowage.api.BadLocationException;
 import io.stowage.api.ByteRange;
 import io.stowage.api.store.Capability;
-import io.stowage.api.DataStreamException;
 import io.stowage.api.DuplicateException;
 import io.stowage.api.ImageData;
 import io.stowage.api.ImageIds;
 import io.stowage.api.InvalidRequestException;
+import io.stowage.api.IoFailures;
+import io.stowage.api.store.ImageMeter;
 import io.stowage.api.store.Location;
-import io.stowage.api.Multihash;
 import io.stowage.api.NotFoundException;
-import io.stowage.api.SizeCapExceededException;
-import io.stowage.api.SizeMismatchException;
 import io.stowage.api.store.Store;
-import io.stowage.api.StoreIOException;
 import io.stowage.api.UnsupportedStoreOperationException;
 import java.io.DataInputStream;
 import java.io.FilterOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -30,12 +27,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
@@ -89,13 +86,11 @@ final class GzipStore implements Store {
     if (Files.exists(target)) {
       throw new DuplicateException("image " + request.imageId() + " already exists in store " + id);
     }
-    MessageDigest md5 = io.stowage.api.HashAlgorithm.MD5.newDigest();
-    MessageDigest multihash = request.hashAlgorithm().newDigest();
     Path temp = null;
     try {
       Files.createDirectories(dir);
       temp = dir.resolve("." + UUID.randomUUID() + ".tmp");
-      long total = 0;
+      ImageMeter.Reading reading;
       try (FileChannel file = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         file.position(Long.BYTES);
         // Closing the gzip stream must not close the file: the size header is written last.
@@ -106,27 +101,17 @@ final class GzipStore implements Store {
           }
         };
         try (GZIPOutputStream gzip = new LeveledGzip(raw, level)) {
-          byte[] buffer = new byte[BUFFER];
-          InputStream in = request.data();
-          for (int n; (n = read(in, buffer)) > 0; ) {
-            total += n;
-            if (total > request.sizeCap()) {
-              throw new SizeCapExceededException("image exceeds the size cap of " + request.sizeCap() + " bytes");
+          // The meter reads the request, checks sizes, hashes and reports progress; this store
+          // only compresses what it is given.
+          WritableByteChannel compressed = Channels.newChannel(gzip);
+          reading = ImageMeter.copy(request, (block, position) -> {
+            while (block.hasRemaining()) {
+              compressed.write(block);
             }
-            if (request.declaredSize().isPresent() && total > request.declaredSize().getAsLong()) {
-              throw new SizeMismatchException("the stream has more than the declared " + request.declaredSize().getAsLong() + " bytes");
-            }
-            md5.update(buffer, 0, n);
-            multihash.update(buffer, 0, n);
-            gzip.write(buffer, 0, n);
-            request.progress().onProgress(total, request.declaredSize());
-          }
+          });
           gzip.finish();
         }
-        if (request.declaredSize().isPresent() && total != request.declaredSize().getAsLong()) {
-          throw new SizeMismatchException("the stream has " + total + " bytes, not the declared " + request.declaredSize().getAsLong());
-        }
-        file.write(ByteBuffer.allocate(Long.BYTES).putLong(0, total), 0);
+        file.write(ByteBuffer.allocate(Long.BYTES).putLong(0, reading.size()), 0);
         file.force(true);
       }
       try {
@@ -134,13 +119,11 @@ final class GzipStore implements Store {
       } catch (FileAlreadyExistsException e) {
         throw new DuplicateException("image " + request.imageId() + " already exists in store " + id);
       }
-      request.progress().onProgress(total, request.declaredSize());
-      URI uri = new URI("gzfile", id, "/" + request.imageId(), null);
-      return new AddResult(Location.of(uri, id, Map.of()), total,
-          HexFormat.of().formatHex(md5.digest()),
-          new Multihash(request.hashAlgorithm(), HexFormat.of().formatHex(multihash.digest())));
-    } catch (IOException | URISyntaxException e) {
-      throw new StoreIOException("gzip store " + id + " cannot write " + request.imageId() + ": " + e.getMessage(), e);
+      return reading.resultAt(Location.of(uriOf(request.imageId()), id, Map.of()));
+    } catch (IOException e) {
+      // A full disk is StorageFullException, a denied write WriteDeniedException: the host
+      // answers each as Glance does (413, 503).
+      throw IoFailures.onWrite("gzip store " + id + " cannot write " + request.imageId(), e);
     } finally {
       if (temp != null) {
         try {
@@ -152,11 +135,11 @@ final class GzipStore implements Store {
     }
   }
 
-  private static int read(InputStream in, byte[] buffer) {
+  private URI uriOf(String imageId) {
     try {
-      return in.read(buffer);
-    } catch (IOException e) {
-      throw new DataStreamException("reading the image data failed: " + e.getMessage(), e);
+      return new URI("gzfile", id, "/" + imageId, null);
+    } catch (URISyntaxException e) {
+      throw new BadLocationException("image id " + imageId + " makes no URI: " + e.getMessage());
     }
   }
 
@@ -176,7 +159,8 @@ final class GzipStore implements Store {
   }
 
   private Path fileOf(String imageId) {
-    byte[] hash = io.stowage.api.HashAlgorithm.of("sha256").newDigest()
+    // A hash of the id (not of image data) keeps any legal id, however long, a valid file name.
+    byte[] hash = io.stowage.api.HashAlgorithm.SHA256.newDigest()
         .digest(imageId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     return dir.resolve(HexFormat.of().formatHex(hash) + ".gz");
   }
@@ -214,7 +198,7 @@ final class GzipStore implements Store {
     } catch (NoSuchFileException e) {
       throw new NotFoundException("no image at " + location);
     } catch (IOException e) {
-      throw new StoreIOException("cannot read " + location + ": " + e.getMessage(), e);
+      throw IoFailures.onRead("cannot read " + location, e);
     }
   }
 
@@ -225,7 +209,7 @@ final class GzipStore implements Store {
     } catch (NoSuchFileException e) {
       throw new NotFoundException("no image at " + location);
     } catch (IOException e) {
-      throw new StoreIOException("cannot read " + location + ": " + e.getMessage(), e);
+      throw IoFailures.onRead("cannot read " + location, e);
     }
   }
 
@@ -236,7 +220,7 @@ final class GzipStore implements Store {
         throw new NotFoundException("no image at " + location);
       }
     } catch (IOException e) {
-      throw new StoreIOException("cannot delete " + location + ": " + e.getMessage(), e);
+      throw IoFailures.onWrite("cannot delete " + location, e);
     }
   }
 

@@ -26,7 +26,7 @@ public final class GzipStoreProvider implements StoreProvider<GzipStoreProvider.
   }
 
   @Override
-  public Store create(String id, Config config, InstanceContext context) {
+  public Store create(Config config, InstanceContext context) {
     if (config.dir() == null || config.dir().isBlank()) {
       throw new BadStoreConfigurationException("dir", "is required");
     }
@@ -35,6 +35,6 @@ public final class GzipStoreProvider implements StoreProvider<GzipStoreProvider.
       throw new BadStoreConfigurationException("level", level + " is not between 1 and 9");
     }
     Path dir = context.resolve(config.dir());
-    return new GzipStore(id, dir, level);
+    return new GzipStore(context.instanceId(), dir, level);
   }
 }

@@ -11,6 +11,6 @@ class GzipStoreContractTest extends StoreContract {
   @Override
   protected Store newStore(Path workDir) {
     return new GzipStoreProvider()
-        .create("tck", new GzipStoreProvider.Config("images", 1), new InstanceContext("tck", workDir));
+        .create(new GzipStoreProvider.Config("images", 1), new InstanceContext("tck", workDir));
   }
 }

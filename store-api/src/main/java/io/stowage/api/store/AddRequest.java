@@ -17,8 +17,9 @@ import java.util.OptionalLong;
  * the multihash algorithm, a size cap and a progress listener.
  *
  * <p>Build one with {@link #of(String, InputStream)} and the {@code with...} methods. The id is
- * checked by {@link ImageIds#requireValid}. The store reads {@code data} to its end and does not
- * close it.
+ * checked by {@link ImageIds#requireValid}, so a store never sees an invalid one. The store reads
+ * {@code data} to its end and does not close it. Immutable (the stream aside); one store reads
+ * it, once.
  *
  * @param sizeCap the most bytes the store accepts for this image; more is
  *     {@link SizeCapExceededException}
@@ -31,6 +32,12 @@ public record AddRequest(
     long sizeCap,
     ProgressListener progress) {
 
+  /**
+   * Checks the values.
+   *
+   * @throws InvalidRequestException the id breaks {@link ImageIds}' rule, or a size is negative
+   * @throws SizeCapExceededException the declared size is over the cap
+   */
   public AddRequest {
     ImageIds.requireValid(imageId);
     Objects.requireNonNull(data, "data");
@@ -57,18 +64,22 @@ public record AddRequest(
         ProgressListener.NONE);
   }
 
+  /** This request with {@code size} declared; the store refuses data of another size. */
   public AddRequest withDeclaredSize(long size) {
     return new AddRequest(imageId, data, OptionalLong.of(size), hashAlgorithm, sizeCap, progress);
   }
 
+  /** This request with the multihash computed by {@code algorithm}. */
   public AddRequest withHashAlgorithm(HashAlgorithm algorithm) {
     return new AddRequest(imageId, data, declaredSize, algorithm, sizeCap, progress);
   }
 
+  /** This request refusing more than {@code cap} bytes. */
   public AddRequest withSizeCap(long cap) {
     return new AddRequest(imageId, data, declaredSize, hashAlgorithm, cap, progress);
   }
 
+  /** This request reporting progress to {@code listener}. */
   public AddRequest withProgress(ProgressListener listener) {
     return new AddRequest(imageId, data, declaredSize, hashAlgorithm, sizeCap, listener);
   }

@@ -16,6 +16,12 @@ import java.util.regex.Pattern;
 public record AddResult(Location location, long size, String md5, Multihash multihash) {
   private static final Pattern MD5_HEX = Pattern.compile("[0-9a-f]{32}");
 
+  /**
+   * Checks the values; a backend normally gets one from {@link ImageMeter.Reading#resultAt}.
+   *
+   * @throws InvalidRequestException the size is negative or {@code md5} is not 32 lowercase hex
+   *     digits
+   */
   public AddResult {
     Objects.requireNonNull(location, "location");
     Objects.requireNonNull(multihash, "multihash");

@@ -15,10 +15,15 @@ import java.util.Optional;
  *
  * <p>The host routes a location by {@link #storeId()} when present, else by the URI's scheme;
  * when several stores serve that scheme, each is asked whether it {@link Store#owns owns} the
- * URI.
+ * URI. Immutable; the metadata is a backend's own strings, copied.
  */
 public record Location(URI uri, Optional<String> storeId, Map<String, String> metadata) {
 
+  /**
+   * Copies the metadata.
+   *
+   * @throws BadLocationException the URI has no scheme
+   */
   public Location {
     Objects.requireNonNull(uri, "uri");
     Objects.requireNonNull(storeId, "storeId");

@@ -42,11 +42,13 @@ public interface Store extends AutoCloseable {
   Set<Capability> capabilities();
 
   /**
-   * Whether {@code uri}, in one of this store's schemes, belongs to this instance. The host asks
-   * when several stores serve one scheme. The default claims every URI.
+   * Whether {@code uri}, in one of this store's schemes, belongs to this instance. The host
+   * routes a location only to a store that owns it, even when the location names the store, so
+   * a store that does not override this serves no reads or deletes. The default claims nothing
+   * (routing fails closed); a store claims exactly the URIs its {@link #add} produces.
    */
   default boolean owns(URI uri) {
-    return true;
+    return false;
   }
 
   /**

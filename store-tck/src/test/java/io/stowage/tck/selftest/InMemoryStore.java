@@ -54,6 +54,11 @@ final class InMemoryStore implements Store {
   }
 
   @Override
+  public boolean owns(URI uri) {
+    return SCHEME.equals(uri.getScheme()) && uri.getPath() != null && uri.getPath().startsWith("/");
+  }
+
+  @Override
   public Set<Capability> capabilities() {
     return EnumSet.of(Capability.READ, Capability.RANGED_READ, Capability.WRITE, Capability.DELETE);
   }

@@ -9,7 +9,11 @@ import io.stowage.api.store.Capability;
 import io.stowage.api.DataStreamException;
 import io.stowage.api.DuplicateException;
 import io.stowage.api.ImageData;
+import io.stowage.api.HashAlgorithm;
 import io.stowage.api.ImageIds;
+import io.stowage.api.InvalidRequestException;
+import io.stowage.api.LockedException;
+import io.stowage.api.UnsupportedStoreOperationException;
 import io.stowage.api.store.Location;
 import io.stowage.api.Multihash;
 import io.stowage.api.NotFoundException;
@@ -33,6 +37,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.EnumSet;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.nio.channels.Channels;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
@@ -46,31 +54,85 @@ import java.util.UUID;
 final class SimpleFileStore implements Store {
   static final String SCHEME = "tckfile";
 
-  /** Ways to break this store on purpose, each with the contract test that must catch it. */
+  /**
+   * Ways to break this store on purpose, each with the contract tests that must catch it.
+   * Together they cover every test of the contract (BrokenStoresTest checks both).
+   */
   enum Defect {
     /** Publishes the data before finding that it does not match the declared size. */
     KEEPS_DATA_OF_A_SIZE_MISMATCH("aDeclaredSizeTheStreamDoesNotMatchIsRefusedAndNothingKept"),
     /** Leaves its temporary file behind when the stream fails. */
-    LEAVES_TEMP_FILE_ON_STREAM_FAILURE("aStreamThatFailsMidwayIsADataStreamErrorAndNothingKept"),
+    LEAVES_TEMP_FILE_ON_STREAM_FAILURE("aStreamThatFailsMidwayIsADataStreamErrorAndNothingKept",
+        "aFailedAddLeavesNothingForTheNextStoreOverTheDir"),
     /** Leaves the last buffer out of the md5. */
     WRONG_MD5("roundTripsBytesAndHashes"),
+    /** Computes sha512 whatever algorithm is asked for, and labels it as asked. */
+    IGNORES_HASH_ALGORITHM("multihashUsesTheRequestedAlgorithm", "roundTripsBytesAndHashes"),
+    /** Cannot compute SHA-3 and quietly computes sha512 instead. */
+    SHA3_FALLS_BACK_TO_SHA512("everyHashAlgorithmIsComputedAsAskedOrRefusedBeforeReading"),
     /** Reads from the offset to the end, whatever the range's length. */
     IGNORES_RANGE_LENGTH("readsARange"),
+    /** Serves an empty read for a range that starts past the end. */
+    CLAMPS_RANGE_START("aRangeStartingPastTheEndIsInvalid", "rangesAtTheEndFollowByteRange"),
     /** Checks for a duplicate only before reading, then replaces whatever got there meanwhile. */
     RACY_DUPLICATE_CHECK("concurrentAddsOfOneIdEndWithOneSuccess"),
+    /** Never checks for a duplicate: a second add replaces the first. */
+    REPLACES_A_STORED_ID("refusesADuplicateIdAndKeepsTheOriginal"),
+    /** Allows one add at a time and refuses the others while it runs. */
+    ONE_ADD_AT_A_TIME("concurrentAddsOfDifferentIdsAllSucceed"),
+    /** Reads through one channel per image, shared by every open read. */
+    SHARES_ONE_CHANNEL_PER_IMAGE("concurrentReadsOfOneImageAgree"),
     /** Turns a location's path into a file name without checking it. */
     TRUSTS_LOCATION_PATHS("hostileLocationsFindNothingAndHarmNothing"),
+    /** Takes any location's path as an image id, whatever its scheme. */
+    IGNORES_SCHEME("aLocationOfAnotherSchemeIsABadLocation"),
+    /** Answers a missing image with an empty one. */
+    MISSING_IMAGE_READS_AS_EMPTY("aMissingImageIsNotFound"),
     /** Never looks at the size cap. */
     IGNORES_SIZE_CAP("dataPastTheSizeCapIsRefusedAndNothingKept"),
+    /** Refuses data of exactly the cap, as if the cap were exclusive. */
+    REFUSES_DATA_AT_THE_CAP("dataExactlyAtTheSizeCapIsStored"),
+    /** Reads the whole stream before looking at the size cap. */
+    CHECKS_THE_CAP_AT_THE_END("stopsReadingSoonAfterTheSizeCap"),
     /** Reports a stream failure as an I/O error of the store. */
     MISREPORTS_STREAM_FAILURE("aStreamThatFailsMidwayIsADataStreamErrorAndNothingKept"),
     /** Writes straight into the image's file, readable before it is complete. */
-    WRITES_IN_PLACE("nothingIsReadableWhileAnAddIsInFlight");
+    WRITES_IN_PLACE("nothingIsReadableWhileAnAddIsInFlight"),
+    /** Declares a read-only store but reads the whole stream before refusing the add. */
+    READ_ONLY_READS_THE_STREAM("aReadOnlyStoreRefusesAddsWithoutReading"),
+    /** Declares ranged reads but not reads. */
+    DECLARES_RANGES_WITHOUT_READ("describesItself"),
+    /** Refuses ids longer than 200 characters. */
+    LIMITS_IDS_TO_200_CHARACTERS("acceptsTheLongestId"),
+    /** Finds an id too long for a file name only after writing, and leaves the data behind. */
+    FAILS_LONG_NAMES_AFTER_WRITING("theLongestIdInMultiByteCharactersIsStoredOrRefusedCleanly"),
+    /** Names files by the lowercased id. */
+    FOLDS_CASE_IN_FILE_NAMES("idsThatLookAlikeAreDifferentImages"),
+    /** Replaces every character it does not like in a file name with '_'. */
+    COLLAPSES_ODD_CHARACTERS("keepsLegalIdsApart"),
+    /** Keeps the deleted ids taken until the store is reopened. */
+    DELETE_KEEPS_THE_ID_TAKEN("deleteRemovesTheImageAndFreesItsId"),
+    /** Leaves empty images in place on delete. */
+    DELETE_SKIPS_EMPTY_IMAGES("deletesAnEmptyImage"),
+    /** Keeps its images under a folder named afresh by each instance. */
+    FORGETS_IMAGES_ON_REOPEN("imagesSurviveReopening"),
+    /** Finds an image by the location's metadata only, so its URI alone reads nothing. */
+    READS_BY_METADATA_ONLY("readsBackFromTheLocationsUriText"),
+    /** Closes the caller's stream after reading it. */
+    CLOSES_THE_STREAM("readsTheStreamToItsEndAndLeavesItOpen"),
+    /** Does not report the last bytes it wrote. */
+    SKIPS_THE_LAST_PROGRESS_REPORT("reportsProgressUpToTheSize"),
+    /** Refuses an image of no bytes. */
+    REFUSES_EMPTY_IMAGES("storesAnEmptyImage"),
+    /** Takes a read shorter than its buffer for the end of the stream. */
+    TAKES_A_SHORT_READ_FOR_THE_END("storesDataFromAStreamGivingShortReads"),
+    /** Refuses data whose size is not declared. */
+    REQUIRES_A_DECLARED_SIZE("storesDataOfUnknownSize");
 
-    final String caughtBy;
+    final Set<String> caughtBy;
 
-    Defect(String caughtBy) {
-      this.caughtBy = caughtBy;
+    Defect(String... caughtBy) {
+      this.caughtBy = Set.of(caughtBy);
     }
   }
 
@@ -78,18 +140,26 @@ final class SimpleFileStore implements Store {
   private final Path images;
   private final Path tmp;
   private final Set<Defect> defects;
+  private final ReentrantLock addLock = new ReentrantLock();
+  private final Set<String> deleted = ConcurrentHashMap.newKeySet();
+  private final Map<Path, FileChannel> shared = new ConcurrentHashMap<>();
 
   SimpleFileStore(String id, Path dir, Set<Defect> defects) {
     this.id = id;
-    this.images = dir.resolve("images");
-    this.tmp = dir.resolve("tmp");
     this.defects = defects.isEmpty() ? EnumSet.noneOf(Defect.class) : EnumSet.copyOf(defects);
+    this.images = has(Defect.FORGETS_IMAGES_ON_REOPEN)
+        ? dir.resolve("images").resolve(UUID.randomUUID().toString()) : dir.resolve("images");
+    this.tmp = dir.resolve("tmp");
     try {
       Files.createDirectories(images);
       Files.createDirectories(tmp);
     } catch (IOException e) {
       throw new StoreIOException("cannot create " + dir + ": " + e.getMessage(), e);
     }
+  }
+
+  private boolean has(Defect defect) {
+    return defects.contains(defect);
   }
 
   @Override
@@ -103,21 +173,65 @@ final class SimpleFileStore implements Store {
   }
 
   @Override
+  public boolean owns(URI uri) {
+    return SCHEME.equals(uri.getScheme()) && uri.getPath() != null && uri.getPath().startsWith("/");
+  }
+
+  @Override
   public Set<Capability> capabilities() {
+    if (has(Defect.READ_ONLY_READS_THE_STREAM)) {
+      return EnumSet.of(Capability.READ, Capability.RANGED_READ, Capability.DELETE);
+    }
+    if (has(Defect.DECLARES_RANGES_WITHOUT_READ)) {
+      return EnumSet.of(Capability.RANGED_READ, Capability.WRITE, Capability.DELETE);
+    }
     return EnumSet.of(Capability.READ, Capability.RANGED_READ, Capability.WRITE, Capability.DELETE);
   }
 
   @Override
   public AddResult add(AddRequest request) {
+    if (has(Defect.READ_ONLY_READS_THE_STREAM)) {
+      try {
+        request.data().readAllBytes();
+      } catch (IOException e) {
+        throw new DataStreamException("the image data stream failed: " + e.getMessage(), e);
+      }
+      throw new UnsupportedStoreOperationException("store " + id + " is read-only");
+    }
+    if (has(Defect.REQUIRES_A_DECLARED_SIZE) && request.declaredSize().isEmpty()) {
+      throw new InvalidRequestException("the size of the image must be declared");
+    }
+    if (has(Defect.LIMITS_IDS_TO_200_CHARACTERS) && request.imageId().length() > 200) {
+      throw new InvalidRequestException("image id is longer than 200 characters");
+    }
+    if (has(Defect.ONE_ADD_AT_A_TIME) && !addLock.tryLock()) {
+      throw new LockedException("another add is in progress");
+    }
+    try {
+      return addUnlocked(request);
+    } finally {
+      if (addLock.isHeldByCurrentThread()) {
+        addLock.unlock();
+      }
+    }
+  }
+
+  private AddResult addUnlocked(AddRequest request) {
     Path target = images.resolve(fileName(request.imageId()));
-    if (Files.exists(target)) {
+    if ((Files.exists(target) && !has(Defect.REPLACES_A_STORED_ID))
+        || deleted.contains(request.imageId())) {
       throw duplicate(request.imageId());
     }
-    boolean inPlace = defects.contains(Defect.WRITES_IN_PLACE);
+    boolean inPlace = has(Defect.WRITES_IN_PLACE);
     Path temp = inPlace ? target : tmp.resolve(UUID.randomUUID().toString());
     boolean published = false;
     try {
       Written written = write(request, temp);
+      if (has(Defect.FAILS_LONG_NAMES_AFTER_WRITING)
+          && request.imageId().getBytes(StandardCharsets.UTF_8).length > 200) {
+        published = true; // the temporary file stays behind
+        throw new StoreIOException("cannot name a file for " + request.imageId());
+      }
       checkSize(request, written.size, temp, target);
       if (!inPlace) {
         publish(request.imageId(), temp, target);
@@ -133,16 +247,24 @@ final class SimpleFileStore implements Store {
   }
 
   private boolean keepsTempOnFailure() {
-    return defects.contains(Defect.LEAVES_TEMP_FILE_ON_STREAM_FAILURE);
+    return has(Defect.LEAVES_TEMP_FILE_ON_STREAM_FAILURE);
   }
 
   private record Written(long size, String md5, Multihash multihash) {}
 
   private Written write(AddRequest request, Path temp) {
+    HashAlgorithm algorithm = request.hashAlgorithm();
+    if (has(Defect.IGNORES_HASH_ALGORITHM)
+        || (has(Defect.SHA3_FALLS_BACK_TO_SHA512) && algorithm.name().startsWith("sha3"))) {
+      algorithm = HashAlgorithm.SHA512;
+    }
+    HashAlgorithm label = has(Defect.IGNORES_HASH_ALGORITHM) ? request.hashAlgorithm() : algorithm;
     MessageDigest md5 = digest("MD5");
-    MessageDigest multihash = request.hashAlgorithm().newDigest();
-    long cap = defects.contains(Defect.IGNORES_SIZE_CAP) ? Long.MAX_VALUE : request.sizeCap();
-    long limit = Math.min(cap, request.declaredSize().orElse(Long.MAX_VALUE));
+    MessageDigest multihash = algorithm.newDigest();
+    long cap = has(Defect.IGNORES_SIZE_CAP) ? Long.MAX_VALUE
+        : has(Defect.REFUSES_DATA_AT_THE_CAP) ? request.sizeCap() - 1 : request.sizeCap();
+    long limit = Math.min(has(Defect.CHECKS_THE_CAP_AT_THE_END) ? Long.MAX_VALUE : cap,
+        request.declaredSize().orElse(Long.MAX_VALUE));
     byte[] buffer = new byte[64 * 1024];
     long total = 0;
     try (OutputStream out = Files.newOutputStream(temp)) {
@@ -153,15 +275,23 @@ final class SimpleFileStore implements Store {
           break;
         }
         total += n;
-        if (total > limit && !defects.contains(Defect.KEEPS_DATA_OF_A_SIZE_MISMATCH)) {
+        if (total > limit && !has(Defect.KEEPS_DATA_OF_A_SIZE_MISMATCH)) {
           break;
         }
         out.write(buffer, 0, n);
-        if (!(defects.contains(Defect.WRONG_MD5) && n < buffer.length)) {
+        if (!(has(Defect.WRONG_MD5) && n < buffer.length)) {
           md5.update(buffer, 0, n);
         }
         multihash.update(buffer, 0, n);
-        request.progress().onProgress(total, request.declaredSize());
+        if (!(has(Defect.SKIPS_THE_LAST_PROGRESS_REPORT) && n < buffer.length)) {
+          request.progress().onProgress(total, request.declaredSize());
+        }
+        if (has(Defect.TAKES_A_SHORT_READ_FOR_THE_END) && n < buffer.length) {
+          break;
+        }
+      }
+      if (has(Defect.CLOSES_THE_STREAM)) {
+        in.close();
       }
     } catch (IOException e) {
       throw new StoreIOException("cannot write " + temp + ": " + e.getMessage(), e);
@@ -171,18 +301,21 @@ final class SimpleFileStore implements Store {
           "image " + request.imageId() + " exceeds the size cap of " + cap + " bytes");
     }
     if (total == 0) {
+      if (has(Defect.REFUSES_EMPTY_IMAGES)) {
+        throw new InvalidRequestException("image " + request.imageId() + " has no bytes");
+      }
       request.progress().onProgress(0, request.declaredSize());
     }
     HexFormat hex = HexFormat.of();
     return new Written(total, hex.formatHex(md5.digest()),
-        new Multihash(request.hashAlgorithm(), hex.formatHex(multihash.digest())));
+        new Multihash(label, hex.formatHex(multihash.digest())));
   }
 
   private int readSome(InputStream in, byte[] buffer) {
     try {
       return in.read(buffer);
     } catch (IOException e) {
-      if (defects.contains(Defect.MISREPORTS_STREAM_FAILURE)) {
+      if (has(Defect.MISREPORTS_STREAM_FAILURE)) {
         throw new StoreIOException("reading failed: " + e.getMessage(), e);
       }
       throw new DataStreamException("the image data stream failed: " + e.getMessage(), e);
@@ -193,7 +326,7 @@ final class SimpleFileStore implements Store {
     if (request.declaredSize().isEmpty() || request.declaredSize().getAsLong() == size) {
       return;
     }
-    if (defects.contains(Defect.KEEPS_DATA_OF_A_SIZE_MISMATCH)) {
+    if (has(Defect.KEEPS_DATA_OF_A_SIZE_MISMATCH)) {
       publish(request.imageId(), temp, target);
     }
     throw new SizeMismatchException("image " + request.imageId() + " was declared as "
@@ -203,7 +336,7 @@ final class SimpleFileStore implements Store {
 
   private void publish(String imageId, Path temp, Path target) {
     try {
-      if (defects.contains(Defect.RACY_DUPLICATE_CHECK)) {
+      if (has(Defect.RACY_DUPLICATE_CHECK) || has(Defect.REPLACES_A_STORED_ID)) {
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
       } else {
         // A hard link fails if the name is taken, so one of two racing adds wins.
@@ -219,18 +352,30 @@ final class SimpleFileStore implements Store {
 
   @Override
   public ImageData get(Location location, ByteRange range) {
-    Path file = file(location);
+    Path file;
     try {
-      FileChannel channel = FileChannel.open(file);
+      file = file(location);
+    } catch (NotFoundException e) {
+      if (has(Defect.MISSING_IMAGE_READS_AS_EMPTY)) {
+        return new EmptyImageData();
+      }
+      throw e;
+    }
+    try {
+      boolean share = has(Defect.SHARES_ONE_CHANNEL_PER_IMAGE);
+      FileChannel channel = share ? sharedChannel(file) : FileChannel.open(file);
       try {
         long size = channel.size();
-        long length = defects.contains(Defect.IGNORES_RANGE_LENGTH)
+        long length = has(Defect.IGNORES_RANGE_LENGTH)
             ? ByteRange.from(range.offset()).lengthWithin(size)
+            : has(Defect.CLAMPS_RANGE_START) && range.offset() > size ? 0
             : range.lengthWithin(size);
-        channel.position(range.offset());
-        return new FileImageData(channel, length);
+        channel.position(Math.min(range.offset(), size));
+        return new FileImageData(channel, length, !share);
       } catch (RuntimeException | IOException e) {
-        channel.close();
+        if (!share) {
+          channel.close();
+        }
         throw e;
       }
     } catch (NoSuchFileException e) {
@@ -240,10 +385,24 @@ final class SimpleFileStore implements Store {
     }
   }
 
+  private FileChannel sharedChannel(Path file) throws IOException {
+    FileChannel channel = shared.get(file);
+    if (channel == null || !channel.isOpen()) {
+      channel = FileChannel.open(file);
+      shared.put(file, channel);
+    }
+    return channel;
+  }
+
   @Override
   public long size(Location location) {
     try {
       return Files.size(file(location));
+    } catch (NotFoundException e) {
+      if (has(Defect.MISSING_IMAGE_READS_AS_EMPTY)) {
+        return 0;
+      }
+      throw e;
     } catch (NoSuchFileException e) {
       throw notFound(location);
     } catch (IOException e) {
@@ -254,7 +413,14 @@ final class SimpleFileStore implements Store {
   @Override
   public void delete(Location location) {
     try {
-      Files.delete(file(location));
+      Path file = file(location);
+      if (has(Defect.DELETE_SKIPS_EMPTY_IMAGES) && Files.size(file) == 0) {
+        return;
+      }
+      Files.delete(file);
+      if (has(Defect.DELETE_KEEPS_THE_ID_TAKEN)) {
+        deleted.add(location.uri().getPath().substring(1));
+      }
     } catch (NoSuchFileException e) {
       throw notFound(location);
     } catch (IOException e) {
@@ -262,21 +428,41 @@ final class SimpleFileStore implements Store {
     }
   }
 
+  @Override
+  public void close() {
+    for (FileChannel channel : shared.values()) {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        // nothing left to release
+      }
+    }
+  }
+
   private Location location(String imageId) {
     try {
-      return Location.of(new URI(SCHEME, null, "/" + imageId, null), id, Map.of());
+      Map<String, String> metadata = has(Defect.READS_BY_METADATA_ONLY)
+          ? Map.of("file", fileName(imageId)) : Map.of();
+      return Location.of(new URI(SCHEME, null, "/" + imageId, null), id, metadata);
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
   }
 
   private Path file(Location location) {
-    if (!location.scheme().equals(SCHEME) || location.uri().getPath() == null
-        || !location.uri().getPath().startsWith("/")) {
+    if ((!location.scheme().equals(SCHEME) && !has(Defect.IGNORES_SCHEME))
+        || location.uri().getPath() == null || !location.uri().getPath().startsWith("/")) {
       throw new BadLocationException("not a " + SCHEME + ":/ location: " + location);
     }
+    if (has(Defect.READS_BY_METADATA_ONLY)) {
+      String name = location.metadata().get("file");
+      if (name == null || !Files.isRegularFile(images.resolve(name))) {
+        throw notFound(location);
+      }
+      return images.resolve(name);
+    }
     String imageId = location.uri().getPath().substring(1);
-    if (defects.contains(Defect.TRUSTS_LOCATION_PATHS)
+    if (has(Defect.TRUSTS_LOCATION_PATHS)
         && Files.isRegularFile(images.resolve(imageId).normalize())) {
       return images.resolve(imageId).normalize();
     }
@@ -288,14 +474,17 @@ final class SimpleFileStore implements Store {
   }
 
   /** A file name for an id: safe bytes as they are, the rest escaped, long ones hashed. */
-  private static String fileName(String imageId) {
+  private String fileName(String imageId) {
+    String id = has(Defect.FOLDS_CASE_IN_FILE_NAMES) ? imageId.toLowerCase(Locale.ROOT) : imageId;
     StringBuilder name = new StringBuilder("i-");
-    for (byte b : imageId.getBytes(StandardCharsets.UTF_8)) {
+    for (byte b : id.getBytes(StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xff);
       boolean safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
           || c == '-' || c == '_';
       if (safe) {
         name.append(c);
+      } else if (has(Defect.COLLAPSES_ODD_CHARACTERS)) {
+        name.append('_');
       } else {
         name.append('%').append(HexFormat.of().toHexDigits(b));
       }
@@ -303,7 +492,7 @@ final class SimpleFileStore implements Store {
     if (name.length() <= 200) {
       return name.toString();
     }
-    byte[] hash = digest("SHA-256").digest(imageId.getBytes(StandardCharsets.UTF_8));
+    byte[] hash = digest("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
     return "h-" + HexFormat.of().formatHex(hash);
   }
 
@@ -331,16 +520,37 @@ final class SimpleFileStore implements Store {
     }
   }
 
+  /** No bytes. */
+  private static final class EmptyImageData implements ImageData {
+    private final ReadableByteChannel channel = Channels.newChannel(InputStream.nullInputStream());
+
+    @Override
+    public long size() {
+      return 0;
+    }
+
+    @Override
+    public ReadableByteChannel channel() {
+      return channel;
+    }
+
+    @Override
+    public void close() {}
+  }
+
   /** {@code length} bytes of an open file from its current position. */
   private static final class FileImageData implements ImageData, ReadableByteChannel {
     private final FileChannel file;
     private final long length;
     private long left;
 
-    FileImageData(FileChannel file, long length) {
+    private final boolean owned;
+
+    FileImageData(FileChannel file, long length, boolean owned) {
       this.file = file;
       this.length = length;
       this.left = length;
+      this.owned = owned;
     }
 
     @Override
@@ -380,6 +590,9 @@ final class SimpleFileStore implements Store {
 
     @Override
     public void close() {
+      if (!owned) {
+        return;
+      }
       try {
         file.close();
       } catch (IOException e) {

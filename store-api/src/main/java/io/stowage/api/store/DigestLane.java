@@ -1,4 +1,4 @@
-package io.stowage.filesystem;
+package io.stowage.api.store;
 
 import java.security.MessageDigest;
 import java.util.concurrent.BlockingQueue;

@@ -1,4 +1,4 @@
-package io.stowage.app.config;
+package io.stowage.config;
 
 
 import io.stowage.api.DataSize;

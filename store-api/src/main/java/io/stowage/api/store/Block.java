@@ -1,12 +1,12 @@
-package io.stowage.filesystem;
+package io.stowage.api.store;
 
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A buffer of image data shared by the file write and the digest lanes. It goes back to its
- * pool when the last of them {@link #release releases} it, so the reader never overwrites bytes
- * a hasher has not seen.
+ * A buffer of image data shared by the sink and the digest lanes of one {@link ImageMeter}
+ * copy. It goes back to its pool when the last of them {@link #release releases} it, so the
+ * reader never overwrites bytes a digest has not seen.
  */
 final class Block {
   final byte[] bytes;

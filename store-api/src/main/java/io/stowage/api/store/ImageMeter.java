@@ -1,0 +1,196 @@
+package io.stowage.api.store;
+
+import io.stowage.api.DataStreamException;
+import io.stowage.api.HashAlgorithm;
+import io.stowage.api.IoFailures;
+import io.stowage.api.Multihash;
+import io.stowage.api.SizeCapExceededException;
+import io.stowage.api.SizeMismatchException;
+import io.stowage.api.StoreIOException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.HexFormat;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The cross-cutting part of every {@link Store#add}, so that a backend only moves bytes: reads
+ * the request's data in blocks, hands each block to the backend's {@link Sink}, and meanwhile
+ * computes md5 and the requested multihash on two other threads (each digest sees each block
+ * once, from the same buffer the sink writes: no copies), counts the bytes, enforces the size
+ * cap and the declared size, and reports progress. The role of Okio's {@code HashingSource}.
+ *
+ * <pre>{@code
+ * ImageMeter.Reading r = ImageMeter.copy(request, (block, position) -> file.write(block, position));
+ * return r.resultAt(location);
+ * }</pre>
+ *
+ * <p>Errors: a stream that throws is {@link DataStreamException}; more bytes than the cap
+ * {@link SizeCapExceededException}; more or fewer than declared {@link SizeMismatchException}
+ * (more is detected as soon as it arrives, so an endless stream is not read far past the
+ * limit); what the sink throws comes out unchanged (an {@link IOException} for the backend to
+ * classify with {@link IoFailures}). After any failure the backend discards what it wrote.
+ *
+ * <p>Thread-safe: concurrent copies are independent. The digests run on daemon threads shared
+ * by the JVM; the sink and the progress listener are called on the calling thread, in order.
+ */
+public final class ImageMeter {
+  /** The default block size: large enough that hand-offs between threads cost nothing. */
+  public static final int DEFAULT_BLOCK_SIZE = 1 << 20;
+
+  /** Blocks in flight per copy: enough that the slowest digest never starves the others. */
+  private static final int DEPTH = 4;
+
+  private static final AtomicInteger THREADS = new AtomicInteger();
+  private static final ExecutorService DIGESTERS =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "stowage-digest-" + THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          });
+
+  private ImageMeter() {}
+
+  /**
+   * Where a backend puts the bytes. Called once per block, in order, on the thread that called
+   * {@link #copy}.
+   */
+  @FunctionalInterface
+  public interface Sink {
+    /**
+     * Stores {@code block} (read-only; its remaining bytes) at {@code position}, the count of
+     * bytes before it. The block is valid only during the call.
+     *
+     * @throws IOException for the backend to classify when {@link #copy} throws it
+     */
+    void write(ByteBuffer block, long position) throws IOException;
+  }
+
+  /**
+   * What was read: the byte count, md5 as lowercase hex, and the multihash in the request's
+   * algorithm.
+   */
+  public record Reading(long size, String md5, Multihash multihash) {
+    /** The {@link AddResult} of an add that stored these bytes at {@code location}. */
+    public AddResult resultAt(Location location) {
+      return new AddResult(location, size, md5, multihash);
+    }
+  }
+
+  /** {@link #copy(AddRequest, int, Sink)} in blocks of {@value #DEFAULT_BLOCK_SIZE} bytes. */
+  public static Reading copy(AddRequest request, Sink sink) throws IOException {
+    return copy(request, DEFAULT_BLOCK_SIZE, sink);
+  }
+
+  /**
+   * Reads {@code request}'s data to its end into {@code sink}, in blocks of {@code blockSize}
+   * bytes (every block but the last is full, so a backend with chunks of its own can pick a
+   * multiple of them). Progress is reported after each block is written, and once with 0 for an
+   * empty stream. The stream is not closed.
+   *
+   * @throws DataStreamException reading the data failed
+   * @throws SizeCapExceededException the data is longer than the request's size cap
+   * @throws SizeMismatchException the data is longer or shorter than its declared size
+   * @throws IOException the sink failed
+   * @throws StoreIOException the calling thread was interrupted (its flag is set again)
+   * @throws io.stowage.api.BadStoreConfigurationException {@code blockSize} is not positive
+   */
+  public static Reading copy(AddRequest request, int blockSize, Sink sink) throws IOException {
+    if (blockSize <= 0) {
+      throw new io.stowage.api.BadStoreConfigurationException(
+          "", "block size " + blockSize + " is not positive");
+    }
+    BlockingQueue<Block> pool = new ArrayBlockingQueue<>(DEPTH);
+    for (int i = 0; i < DEPTH; i++) {
+      pool.add(new Block(blockSize, pool));
+    }
+    DigestLane md5 = new DigestLane(HashAlgorithm.MD5.newDigest(), DIGESTERS);
+    DigestLane multihash = new DigestLane(request.hashAlgorithm().newDigest(), DIGESTERS);
+    boolean done = false;
+    try {
+      long total = 0;
+      boolean reported = false;
+      while (true) {
+        Block block = pool.take();
+        int n = fill(request.data(), block.bytes);
+        if (n > 0) {
+          total = Math.addExact(total, n);
+          checkLimits(request, total);
+          block.length = n;
+          block.share(3);
+          md5.submit(block);
+          multihash.submit(block);
+          try {
+            sink.write(ByteBuffer.wrap(block.bytes, 0, n).asReadOnlyBuffer(), total - n);
+          } finally {
+            block.release();
+          }
+          request.progress().onProgress(total, request.declaredSize());
+          reported = true;
+        } else {
+          pool.add(block);
+        }
+        if (n < block.bytes.length) {
+          break;
+        }
+      }
+      if (request.declaredSize().isPresent() && total != request.declaredSize().getAsLong()) {
+        throw new SizeMismatchException(
+            "the data had " + total + " bytes but " + request.declaredSize().getAsLong()
+                + " were declared");
+      }
+      if (!reported) {
+        request.progress().onProgress(0, request.declaredSize());
+      }
+      HexFormat hex = HexFormat.of();
+      Reading reading =
+          new Reading(total, hex.formatHex(md5.finish()),
+              new Multihash(request.hashAlgorithm(), hex.formatHex(multihash.finish())));
+      done = true;
+      return reading;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreIOException("the add of image " + request.imageId() + " was interrupted", e);
+    } finally {
+      if (!done) {
+        md5.abandon();
+        multihash.abandon();
+      }
+    }
+  }
+
+  private static void checkLimits(AddRequest request, long total) {
+    if (total > request.sizeCap()) {
+      throw new SizeCapExceededException(
+          "the data is larger than the size cap of " + request.sizeCap() + " bytes");
+    }
+    if (request.declaredSize().isPresent() && total > request.declaredSize().getAsLong()) {
+      throw new SizeMismatchException(
+          "the data has more than the " + request.declaredSize().getAsLong()
+              + " bytes that were declared");
+    }
+  }
+
+  // Fills the buffer unless the stream ends first; returns the bytes read.
+  private static int fill(InputStream in, byte[] buffer) {
+    int filled = 0;
+    try {
+      while (filled < buffer.length) {
+        int n = in.read(buffer, filled, buffer.length - filled);
+        if (n < 0) {
+          break;
+        }
+        filled += n;
+      }
+    } catch (IOException e) {
+      throw new DataStreamException(
+          "reading the image data failed: " + IoFailures.describe(e), e);
+    }
+    return filled;
+  }
+}
