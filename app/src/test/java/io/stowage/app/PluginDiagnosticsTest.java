@@ -28,7 +28,7 @@ class PluginDiagnosticsTest {
         public record Config() {}
         public String type() { return "refusing"; }
         public Class<Config> configType() { return Config.class; }
-        public io.stowage.api.store.Store create(String id, Config c, io.stowage.api.InstanceContext x) {
+        public io.stowage.api.store.Store create(Config c, io.stowage.api.InstanceContext x) {
           return deeper();
         }
         private static io.stowage.api.store.Store deeper() {

@@ -61,7 +61,8 @@ final class ProbeStores {
           catch (IOException e) { throw new UncheckedIOException(e); }
         }
 
-        public Store create(String id, Config config, InstanceContext context) {
+        public Store create(Config config, InstanceContext context) {
+          String id = context.instanceId();
           checkLoader();
           Path dir = context.resolve(config.dir());
           if (config.needsDir() && !Files.isDirectory(dir)) {

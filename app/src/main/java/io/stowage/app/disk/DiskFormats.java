@@ -117,15 +117,26 @@ public final class DiskFormats {
     }
   }
 
-  // The formats that claim the image's first bytes, else those that claim its last bytes.
+  // The formats that claim the image's first bytes, else those that claim its last bytes. A
+  // partition table (a format named raw) is the weakest claim: a fixed VHD of a partitioned disk
+  // is a VHD.
   private List<DiskFormat> matches(SeekableByteChannel channel) throws IOException {
     List<DiskFormat> byHead = probe(read(channel, 0, probeLength));
-    if (!byHead.isEmpty() || tailProbeLength == 0) {
+    if (!byHead.stream().allMatch(DiskFormats::isRaw) || tailProbeLength == 0) {
       return byHead;
     }
     long size = channel.size();
     int n = (int) Math.min(tailProbeLength, size);
-    return probeTail(read(channel, size - n, n));
+    List<DiskFormat> byTail = probeTail(read(channel, size - n, n));
+    return byTail.isEmpty() ? byHead : byTail;
+  }
+
+  /**
+   * Whether {@code format} only describes raw data (a partition table): any other format that
+   * claims the same bytes wins over it, so an ISO hybrid with an MBR stays an ISO.
+   */
+  static boolean isRaw(DiskFormat format) {
+    return RAW.equals(format.name());
   }
 
   private static ByteBuffer read(SeekableByteChannel channel, long at, int length) throws IOException {
@@ -145,13 +156,19 @@ public final class DiskFormats {
     return tailProbeLength;
   }
 
-  /** The formats whose probe accepts {@code head}: none for raw, one, or several (ambiguous). */
+  /**
+   * The formats whose probe accepts {@code head}: none for raw, one, or several (ambiguous).
+   * Raw formats (partition tables) are dropped when any other format matches.
+   */
   List<DiskFormat> probe(ByteBuffer head) {
     List<DiskFormat> matches = new ArrayList<>();
     for (DiskFormat f : formats) {
       if (f.probe(head.asReadOnlyBuffer())) {
         matches.add(f);
       }
+    }
+    if (!matches.stream().allMatch(DiskFormats::isRaw)) {
+      matches.removeIf(DiskFormats::isRaw);
     }
     return matches;
   }

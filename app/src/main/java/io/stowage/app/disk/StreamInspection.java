@@ -24,6 +24,7 @@ public final class StreamInspection {
   private final byte[] tail;
   private final Map<DiskFormat, StreamInspector> inspectors = new LinkedHashMap<>();
   private final Map<DiskFormat, String> broken = new LinkedHashMap<>();
+  private final List<DiskFormat> weak = new ArrayList<>();
   private boolean byHead;
   private boolean probed;
   private long total;
@@ -80,8 +81,12 @@ public final class StreamInspection {
       ambiguous = DiskFormats.ambiguous(matches);
       return;
     }
-    byHead = matches.size() == 1;
-    for (DiskFormat format : byHead ? matches : formats.tailProbing()) {
+    byHead = matches.size() == 1 && !DiskFormats.isRaw(matches.get(0));
+    // A partition table alone is a weak claim: the tail may still say fixed VHD.
+    weak.addAll(byHead ? List.of() : matches);
+    List<DiskFormat> candidates = new ArrayList<>(byHead ? matches : formats.tailProbing());
+    candidates.addAll(weak);
+    for (DiskFormat format : candidates) {
       inspectors.put(format, format.streamInspector());
     }
     feed(head);
@@ -109,6 +114,9 @@ public final class StreamInspection {
       chosen = formats.probeTail(ByteBuffer.wrap(tail, tail.length - n, n).slice());
       if (chosen.size() > 1) {
         return DiskFormats.ambiguous(chosen);
+      }
+      if (chosen.isEmpty()) {
+        chosen = weak;
       }
     }
     if (chosen.isEmpty()) {
