@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
       DiskCommand.class,
       ServeCommand.class,
       ImageCommand.class,
+      CacheCommand.class,
       picocli.CommandLine.HelpCommand.class,
       ContentCommand.class,
     })
