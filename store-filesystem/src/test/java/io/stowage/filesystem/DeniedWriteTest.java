@@ -75,6 +75,9 @@ class DeniedWriteTest {
     }
     mounts.setReadOnly(dir, true);
     try (Store store = TestStores.open(dir)) {
+      assertThat(store.capabilities()).as("what `stores` lists for a store that refuses writes")
+          .containsExactlyInAnyOrder(io.stowage.api.store.Capability.READ,
+              io.stowage.api.store.Capability.RANGED_READ);
       assertThatThrownBy(() -> TestStores.add(store, "x", new byte[10]))
           .isInstanceOf(WriteDeniedException.class)
           .hasMessageContaining("not writable: Read-only file system");
