@@ -4,8 +4,12 @@ import io.stowage.app.Host;
 import io.stowage.app.config.ConfigLoader;
 import io.stowage.app.config.HostConfig;
 import io.stowage.app.image.LocalImageService;
+import io.stowage.app.cache.CacheSchedule;
+import io.stowage.app.cache.ImageCache;
 import io.stowage.app.server.ApiServer;
+import io.stowage.app.server.ImageServiceSource;
 import io.stowage.app.server.ServerSettings;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,7 +43,8 @@ final class ServeCommand implements Callable<Integer> {
     CountDownLatch closed = new CountDownLatch(1);
     try (Host booted = Host.boot(config, loader);
         LocalImageService images = LocalImageService.open(booted, loader);
-        ApiServer server = ApiServer.start(images.service(), settings)) {
+        CacheResources cache = CacheResources.open(booted, images);
+        ApiServer server = ApiServer.start(images.service(), settings, cache.cache())) {
       // On SIGTERM: let the main thread close the server, registry and stores, then exit.
       Thread hook = new Thread(() -> {
         stopped.countDown();
@@ -58,6 +63,23 @@ final class ServeCommand implements Callable<Integer> {
       closed.countDown();
     }
     return Cli.OK;
+  }
+
+  /** The configured image cache, if any, and its schedule; closing stops both. */
+  private record CacheResources(Optional<ImageCache> cache, Optional<CacheSchedule> schedule)
+      implements AutoCloseable {
+    static CacheResources open(Host host, LocalImageService images) {
+      Optional<ImageCache> cache = ImageCache.open(host);
+      Optional<CacheSchedule> schedule = cache.map(c -> CacheSchedule.start(c,
+          Optional.of(new ImageServiceSource(images.service()))));
+      return new CacheResources(cache, schedule);
+    }
+
+    @Override
+    public void close() {
+      schedule.ifPresent(CacheSchedule::close);
+      cache.ifPresent(ImageCache::close);
+    }
   }
 
   private static String hostForUrl(String host) {

@@ -1,5 +1,6 @@
 package io.stowage.app.server;
 
+import io.stowage.app.cache.ImageCache;
 import io.stowage.app.image.ImageService;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
@@ -11,6 +12,7 @@ import io.undertow.server.handlers.HttpContinueReadHandler;
 import io.undertow.util.Methods;
 import io.undertow.util.StatusCodes;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.Set;
 import org.xnio.Options;
 
@@ -37,11 +39,20 @@ public final class ApiServer implements AutoCloseable {
    * @throws RuntimeException the address is taken or cannot be bound
    */
   public static ApiServer start(ImageService images, ServerSettings settings) {
+    return start(images, settings, Optional.empty());
+  }
+
+  /**
+   * As {@link #start(ImageService, ServerSettings)}, with whole-image downloads going through
+   * {@code cache} (when present) and the cache API ({@code /v2/cache}) served.
+   */
+  public static ApiServer start(ImageService images, ServerSettings settings,
+      Optional<ImageCache> cache) {
     settings.requireSafeBinding();
     if (System.getProperty("org.jboss.logging.provider") == null) {
       System.setProperty("org.jboss.logging.provider", "slf4j"); // Undertow logs where we do
     }
-    RoutingHandler routes = routes(images);
+    RoutingHandler routes = routes(images, cache);
     HttpHandler chain = new AuthHandler(routes, settings.tokens(), Set.of("/", "/versions"));
     chain = new HttpContinueReadHandler(chain);
     chain = new ErrorHandler(chain);
@@ -73,11 +84,19 @@ public final class ApiServer implements AutoCloseable {
     return new ApiServer(undertow);
   }
 
-  private static RoutingHandler routes(ImageService images) {
+  private static RoutingHandler routes(ImageService images, Optional<ImageCache> cache) {
     Discovery discovery = new Discovery(images);
-    ImagesResource metadata = new ImagesResource(images);
-    ImageFileResource data = new ImageFileResource(images);
-    return Handlers.routing(false)
+    ImagesResource metadata = new ImagesResource(images, cache);
+    ImageFileResource data = new ImageFileResource(images, cache);
+    RoutingHandler routing = Handlers.routing(false);
+    cache.ifPresent(c -> {
+      CacheResource api = new CacheResource(images, c);
+      routing.get("/v2/cache", api::list)
+          .delete("/v2/cache", api::clear)
+          .put("/v2/cache/{id}", api::queue)
+          .delete("/v2/cache/{id}", api::delete);
+    });
+    return routing
         .get("/", discovery::versions)
         .get("/versions", discovery::versions)
         .get("/v2/schemas/image", discovery::imageSchema)

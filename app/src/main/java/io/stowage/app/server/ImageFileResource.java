@@ -4,6 +4,7 @@ import io.stowage.api.ByteRange;
 import io.stowage.api.ImageData;
 import io.stowage.api.InvalidRequestException;
 import io.stowage.api.StoreIOException;
+import io.stowage.app.cache.ImageCache;
 import io.stowage.app.image.ImageService;
 import io.stowage.app.image.Upload;
 import io.stowage.app.registry.ImageRecord;
@@ -32,9 +33,11 @@ final class ImageFileResource {
   static final HttpString STORE = new HttpString("x-image-meta-store");
 
   private final ImageService images;
+  private final Optional<ImageCache> cache;
 
-  ImageFileResource(ImageService images) {
+  ImageFileResource(ImageService images, Optional<ImageCache> cache) {
     this.images = images;
+    this.cache = cache;
   }
 
   void upload(HttpServerExchange exchange) throws IOException {
@@ -122,7 +125,7 @@ final class ImageFileResource {
     String rangeHeader = exchange.getRequestHeaders().getFirst(Headers.RANGE);
     RangeHeader range = rangeHeader == null ? null : RangeHeader.resolve(rangeHeader, size);
     ByteRange read = range == null ? ByteRange.ALL : ByteRange.of(range.first(), range.length());
-    try (ImageData data = images.download(scope, image, read)) {
+    try (ImageData data = open(scope, image, read)) {
       var headers = exchange.getResponseHeaders();
       headers.put(Headers.CONTENT_TYPE, "application/octet-stream");
       image.checksum().ifPresent(md5 -> headers.put(Headers.CONTENT_MD5, md5));
@@ -144,6 +147,17 @@ final class ImageFileResource {
         }
       }
     }
+  }
+
+  /**
+   * The image's bytes: a whole image through the cache when one is configured (served from it,
+   * or teed into it from the store); a range always from the store.
+   */
+  private ImageData open(Scope scope, ImageRecord image, ByteRange read) {
+    if (cache.isEmpty()) {
+      return images.download(scope, image, read);
+    }
+    return cache.get().open(image.id(), ImageServiceSource.expected(image), read, () -> images.download(scope, image, read));
   }
 
   /** sendfile from the store's file to the socket, blocking this worker thread. */

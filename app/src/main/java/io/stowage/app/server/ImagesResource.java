@@ -2,6 +2,7 @@ package io.stowage.app.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stowage.api.InvalidRequestException;
+import io.stowage.app.cache.ImageCache;
 import io.stowage.app.image.ImageJson;
 import io.stowage.app.image.ImageService;
 import io.stowage.app.image.PropertyChange;
@@ -19,16 +20,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Image metadata: create, list, show, patch, delete, tags, upload progress. */
 final class ImagesResource {
   static final String PATCH_TYPE = "application/openstack-images-v2.1-json-patch";
   private static final HttpString ACCEPT_PATCH = new HttpString("Accept-Patch");
 
-  private final ImageService images;
+  private static final Logger LOG = LoggerFactory.getLogger(ImagesResource.class);
 
-  ImagesResource(ImageService images) {
+  private final ImageService images;
+  private final Optional<ImageCache> cache;
+
+  ImagesResource(ImageService images, Optional<ImageCache> cache) {
     this.images = images;
+    this.cache = cache;
   }
 
   void create(HttpServerExchange exchange) {
@@ -113,7 +120,16 @@ final class ImagesResource {
   }
 
   void delete(HttpServerExchange exchange) {
-    images.delete(AuthHandler.scope(exchange), id(exchange));
+    String id = id(exchange);
+    images.delete(AuthHandler.scope(exchange), id);
+    cache.ifPresent(c -> {
+      try {
+        c.evict(id);
+      } catch (RuntimeException e) {
+        // The image is gone either way; its entry is unreachable and the pruner removes it.
+        LOG.warn("image cache: evicting deleted image {} failed: {}", id, e.getMessage());
+      }
+    });
     exchange.setStatusCode(StatusCodes.NO_CONTENT);
   }
 

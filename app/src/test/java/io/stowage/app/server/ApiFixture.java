@@ -3,6 +3,7 @@ package io.stowage.app.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stowage.app.Host;
+import io.stowage.app.cache.ImageCache;
 import io.stowage.app.config.ConfigLoader;
 import io.stowage.app.config.HostConfig;
 import io.stowage.app.image.LocalImageService;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -31,6 +33,7 @@ final class ApiFixture implements AutoCloseable {
   final Path images;
   final Host host;
   final LocalImageService service;
+  final Optional<ImageCache> cache;
   final ApiServer server;
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -50,8 +53,9 @@ final class ApiFixture implements AutoCloseable {
     HostConfig hostConfig = loader.load(config);
     this.host = Host.boot(hostConfig, loader);
     this.service = LocalImageService.open(host, loader);
+    this.cache = ImageCache.open(host);
     this.server = ApiServer.start(service.service(),
-        ServerSettings.read(hostConfig, loader).listeningOn("127.0.0.1", 0));
+        ServerSettings.read(hostConfig, loader).listeningOn("127.0.0.1", 0), cache);
   }
 
   String base() {
@@ -171,6 +175,7 @@ final class ApiFixture implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    cache.ifPresent(ImageCache::close);
     service.close();
     host.close();
   }

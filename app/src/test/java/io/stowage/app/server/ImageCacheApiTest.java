@@ -1,0 +1,284 @@
+package io.stowage.app.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Downloads through the image cache and Glance's cache API, on a real server with the
+ * filesystem store and xattr cache plugin jars.
+ */
+class ImageCacheApiTest {
+  @TempDir Path home;
+  ApiFixture api;
+
+  void start(String extraYaml) throws IOException {
+    api = new ApiFixture(home, """
+        cache:
+          driver: xattr
+          dir: cache
+          max_size: 64MiB
+          stall_time: 1h
+        """ + extraYaml);
+  }
+
+  @AfterEach
+  void stop() {
+    if (api != null) {
+      api.close();
+    }
+  }
+
+  static byte[] bytes(int size, long seed) {
+    byte[] data = new byte[size];
+    new Random(seed).nextBytes(data);
+    return data;
+  }
+
+  static String md5(byte[] data) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(data));
+  }
+
+  String uploaded(String name, byte[] data) {
+    String id = api.create(name);
+    assertThat(api.upload(id, data).statusCode()).isEqualTo(204);
+    return id;
+  }
+
+  HttpResponse<byte[]> download(String id, String range) throws Exception {
+    HttpRequest.Builder r = api.request("/v2/images/" + id + "/file").GET();
+    if (range != null) {
+      r.header("Range", range);
+    }
+    return api.http.send(r.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  JsonNode cacheList() {
+    HttpResponse<String> r = api.get("/v2/cache");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return ApiFixture.json(r);
+  }
+
+  List<String> cachedIds() {
+    List<String> ids = new ArrayList<>();
+    cacheList().get("cached_images").forEach(n -> ids.add(n.get("image_id").asText()));
+    return ids;
+  }
+
+  /** The entry commits as the server closes the stream, just after the client has the body. */
+  void awaitCached(String id) throws InterruptedException {
+    for (int i = 0; i < 100 && !cachedIds().contains(id); i++) {
+      Thread.sleep(50);
+    }
+    assertThat(cachedIds()).contains(id);
+  }
+
+  List<String> queuedIds() {
+    List<String> ids = new ArrayList<>();
+    cacheList().get("queued_images").forEach(n -> ids.add(n.asText()));
+    return ids;
+  }
+
+  @Test
+  void secondDownloadIsServedFromTheCache() throws Exception {
+    start("");
+    byte[] data = bytes(3 * 1024 * 1024 + 17, 1);
+    String id = uploaded("a", data);
+
+    HttpResponse<byte[]> first = download(id, null);
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(Arrays.equals(first.body(), data)).isTrue();
+    assertThat(first.headers().firstValue("Content-MD5")).hasValue(md5(data));
+    awaitCached(id);
+    JsonNode entry = cacheList().get("cached_images").get(0);
+    assertThat(entry.get("image_id").asText()).isEqualTo(id);
+    assertThat(entry.get("size").asLong()).isEqualTo(data.length);
+    assertThat(entry.get("hits").asLong()).isZero();
+    assertThat(entry.get("last_accessed").isNumber()).isTrue();
+    assertThat(entry.get("last_modified").isNumber()).isTrue();
+
+    // Take the store's copy away: only the cache can answer now.
+    for (Path f : api.storedFiles()) {
+      Files.delete(f);
+    }
+    for (int i = 1; i <= 2; i++) {
+      HttpResponse<byte[]> again = download(id, null);
+      assertThat(again.statusCode()).isEqualTo(200);
+      assertThat(Arrays.equals(again.body(), data)).isTrue();
+      assertThat(again.headers().firstValue("Content-MD5")).hasValue(md5(data));
+      assertThat(cacheList().get("cached_images").get(0).get("hits").asLong()).isEqualTo(i);
+    }
+  }
+
+  @Test
+  void rangedDownloadsAreServedButNotCached() throws Exception {
+    start("");
+    byte[] data = bytes(200_000, 2);
+    String id = uploaded("r", data);
+    HttpResponse<byte[]> part = download(id, "bytes=100-1099");
+    assertThat(part.statusCode()).isEqualTo(206);
+    assertThat(part.body()).isEqualTo(Arrays.copyOfRange(data, 100, 1100));
+    assertThat(cachedIds()).isEmpty();
+    try (var s = Files.list(home.resolve("cache/incomplete"))) {
+      assertThat(s.count()).isZero();
+    }
+  }
+
+  @Test
+  void deletingAnImageEvictsIt() throws Exception {
+    start("");
+    String id = uploaded("d", bytes(50_000, 3));
+    assertThat(download(id, null).statusCode()).isEqualTo(200);
+    awaitCached(id);
+    assertThat(cachedIds()).containsExactly(id);
+    assertThat(api.delete("/v2/images/" + id).statusCode()).isEqualTo(204);
+    assertThat(cachedIds()).isEmpty();
+    assertThat(home.resolve("cache").resolve(id)).doesNotExist();
+  }
+
+  @Test
+  void cacheApiQueuesPrefetchesDeletesAndClears() throws Exception {
+    start("");
+    byte[] a = bytes(100_000, 4);
+    byte[] b = bytes(70_000, 5);
+    String ida = uploaded("a", a);
+    String idb = uploaded("b", b);
+    String empty = api.create("no data");
+
+    assertThat(api.send(api.request("/v2/cache/" + ida).PUT(HttpRequest.BodyPublishers.noBody()))
+        .statusCode()).isEqualTo(202);
+    assertThat(api.send(api.request("/v2/cache/" + idb).PUT(HttpRequest.BodyPublishers.noBody()))
+        .statusCode()).isEqualTo(202);
+    HttpResponse<String> notActive =
+        api.send(api.request("/v2/cache/" + empty).PUT(HttpRequest.BodyPublishers.noBody()));
+    assertThat(notActive.statusCode()).isEqualTo(400);
+    assertThat(notActive.body()).contains("active").doesNotContain("Exception");
+    assertThat(api.send(api.request("/v2/cache/00000000-0000-0000-0000-000000000000")
+        .PUT(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(404);
+    assertThat(queuedIds()).containsExactly(ida, idb);
+    assertThat(cachedIds()).isEmpty();
+
+    int fetched = api.cache.orElseThrow().prefetch(new ImageServiceSource(api.service.service()));
+    assertThat(fetched).isEqualTo(2);
+    assertThat(queuedIds()).isEmpty();
+    assertThat(cachedIds()).containsExactlyInAnyOrder(ida, idb);
+    assertThat(Files.size(home.resolve("cache").resolve(ida))).isEqualTo(a.length);
+
+    assertThat(api.delete("/v2/cache/" + ida).statusCode()).isEqualTo(204);
+    assertThat(cachedIds()).containsExactly(idb);
+
+    // Clear only the queue, then only the cache, then both.
+    api.send(api.request("/v2/cache/" + ida).PUT(HttpRequest.BodyPublishers.noBody()));
+    assertThat(api.send(api.request("/v2/cache").header("x-image-cache-clear-target", "queue")
+        .DELETE()).statusCode()).isEqualTo(204);
+    assertThat(queuedIds()).isEmpty();
+    assertThat(cachedIds()).containsExactly(idb);
+    api.send(api.request("/v2/cache/" + ida).PUT(HttpRequest.BodyPublishers.noBody()));
+    assertThat(api.send(api.request("/v2/cache").header("x-image-cache-clear-target", "cache")
+        .DELETE()).statusCode()).isEqualTo(204);
+    assertThat(cachedIds()).isEmpty();
+    assertThat(queuedIds()).containsExactly(ida);
+    assertThat(api.cache.orElseThrow().prefetch(new ImageServiceSource(api.service.service())))
+        .isEqualTo(1);
+    api.send(api.request("/v2/cache/" + idb).PUT(HttpRequest.BodyPublishers.noBody()));
+    assertThat(api.send(api.request("/v2/cache").DELETE()).statusCode()).isEqualTo(204);
+    assertThat(cachedIds()).isEmpty();
+    assertThat(queuedIds()).isEmpty();
+    assertThat(api.send(api.request("/v2/cache").header("x-image-cache-clear-target", "all")
+        .DELETE()).statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void cacheApiIsForAdminsWhenAuthIsOn() throws Exception {
+    start("""
+        server:
+          auth:
+            tokens:
+              tok-a: { project: pa, roles: [member] }
+              tok-admin: { project: ops, roles: [admin] }
+        """);
+    assertThat(api.send(api.request("/v2/cache").header("X-Auth-Token", "tok-a").GET())
+        .statusCode()).isEqualTo(403);
+    assertThat(api.send(api.request("/v2/cache").header("X-Auth-Token", "tok-a").DELETE())
+        .statusCode()).isEqualTo(403);
+    assertThat(api.send(api.request("/v2/cache").GET()).statusCode()).isEqualTo(401);
+    assertThat(api.send(api.request("/v2/cache").header("X-Auth-Token", "tok-admin").GET())
+        .statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aBrokenCacheFolderStillServesFromTheStore() throws Exception {
+    start("");
+    byte[] data = bytes(500_000, 6);
+    String id = uploaded("f", data);
+    // Where the cache writes its entries is no longer a folder: every cache write fails.
+    Path incomplete = home.resolve("cache/incomplete");
+    try (var s = Files.list(incomplete)) {
+      assertThat(s.count()).isZero();
+    }
+    Files.delete(incomplete);
+    Files.writeString(incomplete, "not a folder");
+    for (int i = 0; i < 2; i++) {
+      HttpResponse<byte[]> r = download(id, null);
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(Arrays.equals(r.body(), data)).isTrue();
+      assertThat(r.headers().firstValue("Content-MD5")).hasValue(md5(data));
+    }
+    assertThat(cachedIds()).doesNotContain(id);
+  }
+
+  @Test
+  void aFullCacheDiskStillServesFromTheStore() throws Exception {
+    Path cacheDir = Files.createDirectories(home.resolve("cache"));
+    ApiFixture.Run mount = ApiFixture.run(home, List.of("mount", "-t", "tmpfs", "-o", "size=256k",
+        "tmpfs", cacheDir.toString()), java.util.Map.of());
+    if (mount.exitCode() != 0) {
+      if (System.getenv("CI") != null) {
+        throw new AssertionError("cannot mount a tmpfs: " + mount.err());
+      }
+      org.junit.jupiter.api.Assumptions.abort("skipped: cannot mount a tmpfs here: " + mount.err());
+    }
+    try {
+      start("");
+      byte[] data = bytes(1024 * 1024, 7);
+      String id = uploaded("big", data);
+      for (int i = 0; i < 2; i++) {
+        HttpResponse<byte[]> r = download(id, null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(Arrays.equals(r.body(), data)).isTrue();
+        assertThat(r.headers().firstValue("Content-MD5")).hasValue(md5(data));
+      }
+      assertThat(cachedIds()).isEmpty();
+      try (var s = Files.list(cacheDir.resolve("incomplete"))) {
+        assertThat(s.count()).as("no partial entry left").isZero();
+      }
+      // A small image still fits and is cached.
+      byte[] small = bytes(10_000, 8);
+      String smallId = uploaded("small", small);
+      assertThat(download(smallId, null).statusCode()).isEqualTo(200);
+      awaitCached(smallId);
+      assertThat(cachedIds()).containsExactly(smallId);
+    } finally {
+      stop();
+      api = null;
+      // Lazy: the driver's memory-mapped files stay mapped until the JVM collects them.
+      ApiFixture.Run umount =
+          ApiFixture.run(home, List.of("umount", "-l", cacheDir.toString()), java.util.Map.of());
+      assertThat(umount.exitCode()).as(umount.err()).isZero();
+    }
+  }
+}
