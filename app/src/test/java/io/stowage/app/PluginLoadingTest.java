@@ -164,7 +164,7 @@ class PluginLoadingTest {
     assertThat(gone.stderr()).isEqualTo("stowage: no image at fold://b/img-1\n");
     assertThat(Files.readAllBytes(out)).as("a failed get leaves the old file alone").isEqualTo(data);
     try (var files = Files.list(home)) {
-      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".part"));
+      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(io.stowage.api.io.AtomicFile::isTemporaryName);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.stowage.vhdx;
 
 
+import io.stowage.api.DisplayText;
 import io.stowage.api.DuplicateException;
 import io.stowage.api.IoFailures;
 import java.io.IOException;
@@ -9,12 +10,12 @@ import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.UUID;
 
 /**
- * Writes a new file under a temporary name beside its target, syncs it, then links it to the
- * target name, which must not exist: a failure at any byte leaves nothing under the final name.
+ * Writes a new file through store-api's {@link io.stowage.api.io.AtomicFile} (the one atomic
+ * writer: a locked temporary file beside the target, removed on interrupt), then links it to the
+ * target name, which must not exist: a failure or a kill at any byte leaves nothing under the
+ * final name, and the next write of the same name removes what a killed one left.
  */
 final class AtomicFile {
   private AtomicFile() {}
@@ -24,28 +25,22 @@ final class AtomicFile {
   }
 
   static void write(Path target, Body body) {
+    String shown = DisplayText.of(target.toString());
     if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      throw new DuplicateException(target + " already exists");
+      throw new DuplicateException(shown + " already exists");
     }
-    Path dir = target.toAbsolutePath().getParent();
-    Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
+    Path absolute = target.toAbsolutePath();
     try {
-      try (FileChannel ch =
-          FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        body.write(ch);
-        ch.force(true);
+      io.stowage.api.io.AtomicFile.removeAbandoned(absolute.getParent(),
+          absolute.getFileName().toString());
+      try (io.stowage.api.io.AtomicFile file = io.stowage.api.io.AtomicFile.create(absolute)) {
+        body.write(file.channel());
+        file.commit(io.stowage.api.io.AtomicFile.Commit.NEW, true);
       }
-      Files.createLink(target, tmp);
     } catch (FileAlreadyExistsException e) {
-      throw new DuplicateException(target + " already exists");
+      throw new DuplicateException(shown + " already exists");
     } catch (IOException e) {
-      throw failure("cannot write " + target, e);
-    } finally {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException e) {
-        // the temporary name is unique; a leftover harms nothing a retry does
-      }
+      throw failure("cannot write " + shown, e);
     }
   }
 

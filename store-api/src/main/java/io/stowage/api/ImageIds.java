@@ -40,10 +40,7 @@ public final class ImageIds {
   }
 
   private static String printable(String id) {
-    StringBuilder sb = new StringBuilder();
-    id.codePoints()
-        .limit(64)
-        .forEach(c -> sb.append(Character.isISOControl(c) ? '?' : (char) c));
-    return id.length() > 64 ? sb + "..." : sb.toString();
+    return DisplayText.of(id);
   }
+
 }

@@ -1,6 +1,7 @@
 package io.stowage.filesystem;
 
 import io.stowage.api.IoFailures;
+import io.stowage.api.io.AtomicFile;
 
 import io.stowage.api.store.AddRequest;
 import io.stowage.api.store.AddResult;
@@ -23,12 +24,10 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
@@ -54,6 +53,7 @@ final class FilesystemStore implements Store {
   private static final Logger LOG = LoggerFactory.getLogger(FilesystemStore.class);
   private static final Set<Capability> CAPABILITIES =
       Set.of(Capability.READ, Capability.RANGED_READ, Capability.WRITE, Capability.DELETE);
+  private static final Set<Capability> READ_ONLY = Set.of(Capability.READ, Capability.RANGED_READ);
   private static final AtomicInteger THREADS = new AtomicInteger();
 
   private final String id;
@@ -86,6 +86,7 @@ final class FilesystemStore implements Store {
    * returns the store. Folders that cannot be written leave the store read-only.
    */
   static FilesystemStore open(String id, Settings settings) {
+    claim(id, settings);
     List<String> denied = new ArrayList<>();
     for (Datadir dir : settings.datadirs()) {
       prepare(dir, settings).ifPresent(denied::add);
@@ -125,7 +126,7 @@ final class FilesystemStore implements Store {
     // A real write, not access(2): it sees read-only mounts and reports the errno. A full
     // disk is not a reason to refuse writes for good; each add reports it while it lasts.
     try {
-      TempFile.create(path, "probe").discard();
+      AtomicFile.create(path.resolve("probe"), "probe").close();
     } catch (IOException e) {
       if (IoFailures.isDenied(e)) {
         return Optional.of("data folder " + path + " is not writable: " + IoFailures.describe(e));
@@ -134,7 +135,7 @@ final class FilesystemStore implements Store {
     }
     grantFolderAccess(path, settings.filePerm());
     try {
-      TempFile.removeLeftovers(path);
+      AtomicFile.removeAbandoned(path).forEach(p -> LOG.info("removed {}, left by an interrupted add", p));
     } catch (IOException e) {
       LOG.warn("cannot list {} to remove leftovers: {}", path, IoFailures.describe(e));
     }
@@ -169,7 +170,8 @@ final class FilesystemStore implements Store {
 
   @Override
   public Set<Capability> capabilities() {
-    return CAPABILITIES;
+    // A store whose folder refuses writes does not claim it can write or delete (`stores`).
+    return writeDenied.isPresent() ? READ_ONLY : CAPABILITIES;
   }
 
   @Override
@@ -196,9 +198,9 @@ final class FilesystemStore implements Store {
         Placement.choose(
             settings.datadirs(), request.declaredSize().orElse(0), Placement.USABLE);
     Path target = dir.path().resolve(imageId);
-    TempFile temp;
+    AtomicFile temp;
     try {
-      temp = TempFile.create(dir.path(), imageId);
+      temp = AtomicFile.create(target, imageId);
     } catch (IOException e) {
       throw IoFailures.onWrite("cannot create a file in " + dir.path(), e);
     }
@@ -211,9 +213,8 @@ final class FilesystemStore implements Store {
           ImageMeter.copy(request, FileSink.blockSize(settings.chunkSize()), sink);
       sink.finish();
       finish(temp, reading.size());
-      commit(imageId, temp.path(), target);
+      commit(imageId, temp, target);
       committed = true;
-      temp.discard();
       if (settings.durable()) {
         syncFolder(dir.path(), target);
       }
@@ -224,18 +225,18 @@ final class FilesystemStore implements Store {
       throw new UnavailableException("store " + id + " is closed", e);
     } finally {
       if (!committed) {
-        temp.discard();
+        temp.close();
       }
     }
   }
 
-  private void finish(TempFile temp, long size) throws IOException {
+  private void finish(AtomicFile temp, long size) throws IOException {
     if (settings.thinProvisioning() && temp.channel().size() < size) {
       temp.setLength(size);
     }
     Optional<Set<PosixFilePermission>> perms = settings.filePerm().filePermissions();
     if (perms.isPresent()) {
-      Files.setPosixFilePermissions(temp.path(), perms.get());
+      Files.setPosixFilePermissions(temp.temporary(), perms.get());
     }
     if (settings.durable()) {
       temp.channel().force(true);
@@ -244,29 +245,18 @@ final class FilesystemStore implements Store {
 
   // The link fails if the final name exists, so two adds of one id cannot both win, even from
   // two processes; the lock covers the check of the other folders.
-  private void commit(String imageId, Path temp, Path target) throws IOException {
+  private void commit(String imageId, AtomicFile temp, Path target) throws IOException {
     synchronized (commitLocks[Math.floorMod(imageId.hashCode(), commitLocks.length)]) {
       for (Datadir other : settings.datadirs()) {
         requireAbsent(other.path().resolve(imageId));
       }
       try {
-        Files.createLink(target, temp);
+        // A hard link (or, without links, a checked rename): fails if the name exists.
+        temp.commit(AtomicFile.Commit.NEW, false);
       } catch (FileAlreadyExistsException e) {
         throw duplicate(target);
-      } catch (UnsupportedOperationException | FileSystemException e) {
-        if (e instanceof FileSystemException fse && !linksUnsupported(fse)) {
-          throw fse;
-        }
-        // No hard links here (vfat, some network file systems): a checked rename instead.
-        requireAbsent(target);
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
       }
     }
-  }
-
-  private static boolean linksUnsupported(FileSystemException e) {
-    String reason = e.getReason() == null ? "" : e.getReason();
-    return reason.contains("Operation not permitted") || reason.contains("not supported");
   }
 
   private void syncFolder(Path folder, Path target) {
@@ -380,6 +370,25 @@ final class FilesystemStore implements Store {
   public void close() {
     closed = true;
     flushers.shutdown();
+    settings.datadirs().forEach(d -> FOLDERS.remove(d.path(), id));
+  }
+
+  // The data folders of the stores open in this JVM: two stores on one folder (or one inside
+  // the other) would each take the other's images for theirs and delete its adds in progress.
+  private static final java.util.Map<Path, String> FOLDERS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static synchronized void claim(String id, Settings settings) {
+    for (Datadir dir : settings.datadirs()) {
+      for (var e : FOLDERS.entrySet()) {
+        boolean nested = dir.path().startsWith(e.getKey()) || e.getKey().startsWith(dir.path());
+        if (nested && !e.getValue().equals(id)) {
+          throw new BadStoreConfigurationException(dir.key(), "folder " + dir.path()
+              + " is also a data folder of store \"" + e.getValue() + "\" (" + e.getKey()
+              + "); give each store its own folder");
+        }
+      }
+    }
+    settings.datadirs().forEach(d -> FOLDERS.put(d.path(), id));
   }
 
   @Override

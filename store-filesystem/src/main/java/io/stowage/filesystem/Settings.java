@@ -75,6 +75,14 @@ record Settings(
         throw new BadStoreConfigurationException(
             key, "folder " + dir.path() + " is already listed as " + earlier);
       }
+      for (Datadir other : dirs) {
+        if (dir.path().startsWith(other.path()) || other.path().startsWith(dir.path())) {
+          // A folder inside another: its images would be found in both, and one's leftovers
+          // cleanup would see the other's files.
+          throw new BadStoreConfigurationException(key, "folder " + dir.path()
+              + " and " + other.path() + " (" + other.key() + ") are nested; give folders apart");
+        }
+      }
       dirs.add(dir);
     }
     return dirs;

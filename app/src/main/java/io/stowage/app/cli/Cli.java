@@ -3,6 +3,7 @@ package io.stowage.app.cli;
 
 import io.stowage.app.service.Failures;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -23,8 +24,15 @@ public final class Cli {
 
   private final Console console;
 
-  public Cli(InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
-    this.console = new Console(in, out, err, env);
+  /**
+   * {@code out} is standard output; its write errors (a full disk, a closed pipe) fail the
+   * command with exit 1. Pass the file's own stream rather than a {@link PrintStream} to get the
+   * reason in the message.
+   */
+  public Cli(InputStream in, OutputStream out, PrintStream err, Map<String, String> env) {
+    CheckedOutput stdout = new CheckedOutput(out);
+    this.console = new Console(in, new PrintStream(stdout, false, StandardCharsets.UTF_8), err, env,
+        stdout);
   }
 
   public int run(String... args) {
@@ -43,12 +51,26 @@ public final class Cli {
       if (console.env().containsKey("STOWAGE_DEBUG")) {
         e.printStackTrace(console.err());
       }
-      err.println("stowage: " + (e instanceof UsageException ? e.getMessage() : Failures.message(e)));
+      // A failed standard output is the reason, whatever the command made of it (a store reading
+      // into it reports a failed read).
+      if (e instanceof CheckedOutput.ResultLost) {
+        err.println("stowage: " + e.getMessage());
+        return Failures.EXIT_FAILED;
+      }
+      if (console.stdout().failure().isPresent()) {
+        err.println("stowage: " + CheckedOutput.message(console.stdout().failure().get()));
+        return Failures.EXIT_FAILED;
+      }
+      err.println("stowage: " + firstLine(e instanceof UsageException ? e.getMessage() : Failures.message(e)));
       return e instanceof UsageException ? USAGE : Failures.exitCode(e);
     });
     int code = cli.execute(args);
-    err.flush();
     console.out().flush();
+    if (code == OK && console.stdout().failure().isPresent()) {
+      err.println("stowage: " + CheckedOutput.message(console.stdout().failure().get()));
+      code = Failures.EXIT_FAILED;
+    }
+    err.flush();
     return code;
   }
 
@@ -63,8 +85,19 @@ public final class Cli {
   }
 
   private static String firstLine(String s) {
-    return s == null ? "" : s.strip().split("\\R", 2)[0];
+    return shortLine(s == null ? "" : s.strip().split("\\R", 2)[0]);
   }
+
+  /**
+   * The last guard of "one short line": whatever quoted a long argument whole (picocli, a
+   * plugin) is cut, with its length said.
+   */
+  static String shortLine(String line) {
+    return line.length() <= MAX_LINE ? line
+        : line.substring(0, MAX_LINE) + "… (" + line.length() + " characters)";
+  }
+
+  private static final int MAX_LINE = 1000;
 
   private static String commandPath(CommandLine c) {
     return c.getCommandSpec().qualifiedName(" ").replaceFirst("^stowage ?", "").trim();

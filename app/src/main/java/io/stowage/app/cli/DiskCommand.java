@@ -8,7 +8,9 @@ import io.stowage.api.InvalidRequestException;
 import io.stowage.app.Host;
 import io.stowage.app.disk.DiskFormats;
 import io.stowage.app.disk.RawConverter;
+import io.stowage.api.io.AtomicFile;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -109,6 +111,9 @@ final class DiskCommand implements Runnable {
     @Parameters(index = "1", paramLabel = "OUT")
     Path out;
 
+    @Option(names = "--force", description = "Replace OUT if it exists (never the input).")
+    boolean force;
+
     @Override
     public Integer call() {
       if (!to.equals("raw")) {
@@ -116,7 +121,11 @@ final class DiskCommand implements Runnable {
       }
       try (Host host = disk.root.boot(options.config)) {
         Optional<DiskFormat> format = host.diskFormats().detect(in);
-        long size = RawConverter.convert(format, in, out);
+        long size;
+        try (AtomicFile file = OutputFile.open(out, force, List.of(in))) {
+          size = RawConverter.convert(format, in, file);
+          OutputFile.commit(file, force);
+        }
         if (options.json) {
           Map<String, Object> json = new LinkedHashMap<>();
           json.put("format", format.map(DiskFormat::name).orElse(DiskFormats.RAW));

@@ -3,19 +3,16 @@ package io.stowage.app.cli;
 
 import io.stowage.api.ByteRange;
 import io.stowage.api.ImageData;
-import io.stowage.api.InvalidRequestException;
 import io.stowage.api.store.Location;
 import io.stowage.api.StoreIOException;
 import io.stowage.app.Host;
+import io.stowage.api.StowageException;
+import io.stowage.api.io.AtomicFile;
 import java.io.IOException;
 import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,7 +27,7 @@ final class GetCommand implements Callable<Integer> {
   @Mixin LocationOptions where;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-      description = "Write to FILE (atomically: a temporary file renamed when complete).")
+      description = "Write to FILE (atomically: a temporary file renamed when complete; an existing FILE only with --force).")
   Path output;
 
   @Option(names = "--offset", paramLabel = "BYTES", description = "Start at this byte.")
@@ -38,6 +35,9 @@ final class GetCommand implements Callable<Integer> {
 
   @Option(names = "--length", paramLabel = "BYTES", description = "Read at most this many bytes.")
   Long length;
+
+  @Option(names = "--force", description = "Replace FILE if it exists.")
+  boolean force;
 
   @Override
   public Integer call() throws IOException {
@@ -49,40 +49,36 @@ final class GetCommand implements Callable<Integer> {
     try (Host host = root.boot(options.config);
         ImageData data = host.imageStorage().open(location, range)) {
       if (output == null) {
-        data.transferTo(Channels.newChannel(root.console.out()));
+        // Straight to the checked stream: a failed write stops the copy (see Cli).
+        data.transferTo(Channels.newChannel(root.console.stdout()));
+        root.console.stdout().flush();
       } else {
-        writeAtomically(data, output);
+        write(data, location);
       }
       return Cli.OK;
     }
   }
 
-  private static void writeAtomically(ImageData data, Path target) throws IOException {
-    Path absolute = target.toAbsolutePath();
-    if (Files.isDirectory(absolute)) {
-      throw new InvalidRequestException(target + " is a directory");
+  private void write(ImageData data, Location location) {
+    List<Path> inputs = new ArrayList<>();
+    if ("file".equals(location.uri().getScheme())) {
+      try {
+        inputs.add(Path.of(location.uri()));
+      } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+        // not a local path: nothing to compare with
+      }
     }
-    Path temp;
-    try {
-      temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".part");
-    } catch (NoSuchFileException e) {
-      throw new InvalidRequestException("folder " + absolute.getParent() + " does not exist");
-    } catch (AccessDeniedException e) {
-      throw new InvalidRequestException("cannot write to " + absolute.getParent() + ": permission denied");
-    }
-    boolean done = false;
-    try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-      long copied = data.transferTo(out);
+    try (AtomicFile file = OutputFile.open(output, force, inputs)) {
+      long copied;
+      try {
+        copied = data.transferTo(file.channel());
+      } catch (StowageException e) {
+        throw OutputFile.copyFailure(output, e);
+      }
       if (copied != data.size()) {
         throw new StoreIOException("read " + copied + " bytes where " + data.size() + " were expected");
       }
-      out.force(true);
-      Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      done = true;
-    } finally {
-      if (!done) {
-        Files.deleteIfExists(temp);
-      }
+      OutputFile.commit(file, force);
     }
   }
 }

@@ -4,14 +4,13 @@ import io.stowage.api.InvalidImageDataException;
 import io.stowage.api.InvalidRequestException;
 import io.stowage.api.store.AddResult;
 import io.stowage.app.Host;
+import io.stowage.app.disk.InputFile;
 import io.stowage.app.service.PutRequest;
 import io.stowage.app.service.StoredImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -85,24 +84,28 @@ final class PutCommand implements Callable<Integer> {
         line.end();
       }
       print(root.console.out(), stored);
+      root.console.stdout().requireWritten("stored " + stored.result().location().uri());
       return Cli.OK;
     }
   }
 
-  private InputStream open() throws IOException {
+  private InputStream open() {
     if (source.equals("-")) {
+      requireStandardInput();
       return root.console.in();
     }
-    Path file = Path.of(source);
-    if (Files.isDirectory(file)) {
-      throw new InvalidRequestException(source + " is a directory, not an image file");
-    }
+    Path file = InputFile.require(source, true);
     try {
       return Files.newInputStream(file);
-    } catch (NoSuchFileException e) {
-      throw new InvalidRequestException(source + " does not exist");
-    } catch (AccessDeniedException e) {
-      throw new InvalidRequestException("cannot read " + source + ": permission denied");
+    } catch (IOException e) {
+      throw InputFile.readFailure(file, e);
+    }
+  }
+
+  // Main (and bin/stowage) note a standard input that was closed when the process started.
+  private void requireStandardInput() {
+    if (root.console.env().containsKey("STOWAGE_STDIN_CLOSED")) {
+      throw new UsageException("standard input is closed: give a FILE, or pipe the image in");
     }
   }
 
@@ -111,7 +114,11 @@ final class PutCommand implements Callable<Integer> {
       return null;
     }
     Path file = Path.of(source);
-    return Files.isRegularFile(file) ? Files.size(file) : null;
+    try {
+      return Files.isRegularFile(file) ? Files.size(file) : null;
+    } catch (IOException e) {
+      throw InputFile.readFailure(file, e);
+    }
   }
 
   private void print(PrintStream out, StoredImage stored) {

@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
       ServeCommand.class,
       ImageCommand.class,
       picocli.CommandLine.HelpCommand.class,
+      ContentCommand.class,
     })
 final class StowageCommand implements Runnable {
   final Console console;

@@ -108,12 +108,11 @@ public final class DiskFormats {
   }
 
   private static <R> R withChannel(Path file, ChannelBody<R> body) {
+    InputFile.require(file, false);
     try (SeekableByteChannel channel = Files.newByteChannel(file)) {
       return body.apply(channel);
-    } catch (NoSuchFileException e) {
-      throw new InvalidRequestException(file + " does not exist");
     } catch (IOException e) {
-      throw new StoreIOException("cannot read " + file + ": " + e.getMessage(), e);
+      throw InputFile.readFailure(file, e);
     }
   }
 

@@ -4,22 +4,22 @@ package io.stowage.app.disk;
 import io.stowage.api.disk.DiskFormat;
 import io.stowage.api.disk.SparseChannel;
 import io.stowage.api.StoreIOException;
+import io.stowage.api.DisplayText;
+import io.stowage.api.IoFailures;
+import io.stowage.api.io.AtomicFile;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
  * Writes the guest-visible bytes of an image as a raw file. Ranges the source reports as holes
  * ({@link SparseChannel}) are not read at all, and all-zero chunks of what is read are not
- * written: the output reads back identical and takes only the space of its data. The output
- * appears under its name only when complete and synced.
+ * written: the output reads back identical and takes only the space of its data. The output is
+ * an {@link AtomicFile}: it appears under its name only when complete and synced.
  */
 public final class RawConverter {
   private static final int CHUNK = 8 << 20;
@@ -29,43 +29,41 @@ public final class RawConverter {
   private RawConverter() {}
 
   /**
-   * Converts {@code in} (of {@code format}, or raw when empty) to raw {@code out}.
+   * Converts {@code in} (of {@code format}, or raw when empty) into {@code out}, which the
+   * caller commits. A failed read is reported as the input's, a failed write as the output's.
    *
    * @return the number of bytes of the raw image
    */
-  public static long convert(Optional<DiskFormat> format, Path in, Path out) {
+  public static long convert(Optional<DiskFormat> format, Path in, AtomicFile out) {
     try (SeekableByteChannel source = open(format, in)) {
       return copy(source, out);
     } catch (IOException e) {
-      throw new StoreIOException("cannot convert " + in + ": " + e.getMessage(), e);
+      throw InputFile.readFailure(in, e);
     }
+  }
+
+  /** Copies all of {@code source} into {@code out}'s temporary file, which the caller commits. */
+  public static long copy(SeekableByteChannel source, AtomicFile out) throws IOException {
+    long size = source.size();
+    copyData(source, out.channel(), size, out.target());
+    try {
+      out.setLength(size); // a trailing hole was skipped, not written
+    } catch (IOException e) {
+      throw IoFailures.onWrite("cannot write " + DisplayText.of(out.target()), e);
+    }
+    return size;
   }
 
   /** Copies all of {@code source} into a new raw file {@code out}, replacing any file there. */
   public static long copy(SeekableByteChannel source, Path out) throws IOException {
-    Path target = out.toAbsolutePath();
-    Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".part");
-    try {
-      long size = source.size();
-      try (FileChannel sink = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        copyData(source, sink, size);
-        sink.force(false);
-      }
-      try (RandomAccessFile file = new RandomAccessFile(temp.toFile(), "rw")) {
-        file.setLength(size); // a trailing hole was skipped, not written
-        file.getFD().sync();
-      }
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      temp = null;
+    try (AtomicFile file = AtomicFile.create(out)) {
+      long size = copy(source, file);
+      file.commit(AtomicFile.Commit.REPLACE, true);
       return size;
-    } finally {
-      if (temp != null) {
-        Files.deleteIfExists(temp);
-      }
     }
   }
 
-  private static void copyData(SeekableByteChannel source, FileChannel sink, long size)
+  private static void copyData(SeekableByteChannel source, FileChannel sink, long size, Path target)
       throws IOException {
     ByteBuffer buffer = ByteBuffer.allocateDirect(CHUNK);
     SparseChannel sparse = source instanceof SparseChannel s ? s : null;
@@ -91,8 +89,12 @@ public final class RawConverter {
         buffer.flip();
         int n = buffer.remaining();
         if (!allZero(buffer)) {
-          while (buffer.hasRemaining()) {
-            sink.write(buffer, position + buffer.position());
+          try {
+            while (buffer.hasRemaining()) {
+              sink.write(buffer, position + buffer.position());
+            }
+          } catch (IOException e) {
+            throw IoFailures.onWrite("cannot write " + DisplayText.of(target), e);
           }
         }
         position += n;

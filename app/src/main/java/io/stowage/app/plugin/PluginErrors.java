@@ -10,7 +10,8 @@ public final class PluginErrors {
   public static String oneLine(Throwable error) {
     Throwable t = error;
     while ((t instanceof ProvisionException || t instanceof java.lang.reflect.InvocationTargetException
-            || t.getMessage() == null || t.getClass().getName().startsWith("org.pf4j."))
+            || t.getMessage() == null || t.getClass().getName().startsWith("org.pf4j.")
+            || t.getClass().getName().startsWith("com.google."))
         && t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
     }

@@ -175,11 +175,19 @@ public final class PluginHost implements AutoCloseable {
     Injector injector;
     try {
       injector = PluginBoundary.withContextLoader(loader, () -> pluginInjector(id));
-    } catch (RuntimeException | LinkageError e) {
+    } catch (RuntimeException | Error e) {
+      rethrowFatal(e);
       return Optional.of("its extension module failed: " + PluginErrors.oneLine(e));
     }
     for (Class<?> point : EXTENSION_POINTS) {
-      for (Class<?> type : manager.getExtensionClasses(point, id)) {
+      List<? extends Class<?>> types;
+      try {
+        types = manager.getExtensionClasses(point, id);
+      } catch (RuntimeException | Error e) {
+        rethrowFatal(e);
+        return Optional.of("its extensions cannot be loaded: " + PluginErrors.oneLine(e));
+      }
+      for (Class<?> type : types) {
         try {
           Object extension = PluginBoundary.withContextLoader(loader, () ->
               injector.createChildInjector(binder -> {
@@ -188,12 +196,22 @@ public final class PluginHost implements AutoCloseable {
               }).getInstance(type));
           made.computeIfAbsent(point, k -> new ArrayList<>())
               .add(wrap(point, extension, id, loader));
-        } catch (RuntimeException | LinkageError e) {
+        } catch (RuntimeException | Error e) {
+      rethrowFatal(e);
           return Optional.of("extension " + type.getName() + " failed: " + PluginErrors.oneLine(e));
         }
       }
     }
     return Optional.empty();
+  }
+
+  // A damaged jar fails as LinkageError (NoClassDefFoundError, ClassFormatError), often wrapped
+  // by Guice or Guava in another Error: the plugin failed, not the host. Only the JVM's own
+  // failures (out of memory) go on.
+  private static void rethrowFatal(Throwable e) {
+    if (e instanceof VirtualMachineError fatal) {
+      throw fatal;
+    }
   }
 
   private Injector pluginInjector(String id) {

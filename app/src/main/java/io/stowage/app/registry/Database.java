@@ -4,9 +4,15 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.stowage.api.StowageException;
 import io.stowage.api.UnavailableException;
+import io.stowage.api.WriteDeniedException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -22,6 +28,7 @@ final class Database implements AutoCloseable {
   static final int BUSY_TIMEOUT_MILLIS = 30_000;
 
   private static final int MAX_RETRIES = 8;
+  private static final Object MIGRATION_LOCK = new Object();
 
   /** A unit of work on one connection. */
   @FunctionalInterface
@@ -70,11 +77,14 @@ final class Database implements AutoCloseable {
     try {
       pool = new HikariDataSource(config);
     } catch (RuntimeException e) {
+      if (dialect == Dialect.SQLITE) {
+        checkWritable(settings);
+      }
       throw failures.translate(e, "open");
     }
     Database db = new Database(pool, dialect, failures);
     try {
-      db.migrate();
+      migrateInTurn(db, settings);
     } catch (RuntimeException e) {
       pool.close();
       throw e;
@@ -86,9 +96,63 @@ final class Database implements AutoCloseable {
     Path parent = file.toAbsolutePath().getParent();
     try {
       Files.createDirectories(parent);
+    } catch (FileAlreadyExistsException e) {
+      throw new UnavailableException("cannot create the folder " + parent
+          + " for the registry database " + settings.describe() + ": "
+          + e.getFile() + " exists and is not a folder", e);
+    } catch (AccessDeniedException e) {
+      throw new UnavailableException("cannot create the folder " + parent
+          + " for the registry database " + settings.describe() + ": permission denied", e);
     } catch (IOException e) {
       throw new UnavailableException("cannot create the folder " + parent
           + " for the registry database " + settings.describe() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * SQLite says only "cannot open" when the file or its folder is read-only (WAL mode needs to
+   * write the -wal and -shm files beside the database): say which.
+   */
+  private static void checkWritable(RegistrySettings settings) {
+    Path file = settings.sqliteFile().toAbsolutePath();
+    Path parent = file.getParent();
+    if (Files.exists(file) && !Files.isWritable(file)) {
+      throw new WriteDeniedException(
+          "registry database " + settings.describe() + " is read-only (the file cannot be written)");
+    }
+    if (Files.isDirectory(parent) && !Files.isWritable(parent)) {
+      throw new WriteDeniedException("registry database " + settings.describe()
+          + " is read-only (its folder " + parent + " cannot be written)");
+    }
+  }
+
+  /**
+   * Flyway runs each migration in a deferred transaction, and two SQLite connections that both
+   * upgrade from reading to writing fail at once with SQLITE_BUSY (no busy timeout helps). So
+   * processes opening one SQLite registry migrate in turn, under an exclusive lock on a file
+   * beside the database; PostgreSQL needs none (Flyway takes an advisory lock there).
+   */
+  private static void migrateInTurn(Database db, RegistrySettings settings) {
+    if (!settings.isSqlite()) {
+      db.migrate();
+      return;
+    }
+    Path lockFile = Path.of(settings.sqliteFile().toAbsolutePath() + ".migration-lock");
+    synchronized (MIGRATION_LOCK) { // file locks are per process: threads take turns here
+      FileChannel channel;
+      try {
+        channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      } catch (IOException e) {
+        // A read-only folder: nobody can migrate here; the migration itself says why.
+        db.migrate();
+        return;
+      }
+      try (channel; FileLock lock = channel.lock()) {
+        db.migrate();
+      } catch (IOException e) {
+        throw new UnavailableException("cannot lock " + lockFile + " to migrate the registry "
+            + settings.describe() + ": " + e.getMessage(), e);
+      }
     }
   }
 
@@ -117,8 +181,6 @@ final class Database implements AutoCloseable {
     try (Connection c = pool.getConnection()) {
       return work.run(c);
     } catch (SQLException e) {
-      throw failures.translate(e, "read");
-    } catch (RuntimeException e) {
       throw failures.translate(e, "read");
     }
   }
@@ -149,8 +211,6 @@ final class Database implements AutoCloseable {
           pause(attempt);
           continue;
         }
-        throw failures.translate(e, "write");
-      } catch (RuntimeException e) {
         throw failures.translate(e, "write");
       }
     }

@@ -78,8 +78,8 @@ final class DatabaseFailures {
             "registry database " + database + " is not a valid SQLite database (or is damaged)",
             failure);
         case SQLITE_BUSY, SQLITE_LOCKED -> new UnavailableException(
-            "registry database " + database + " stayed locked by another writer for "
-                + Database.BUSY_TIMEOUT_MILLIS / 1000 + " s", failure);
+            "registry database " + database + " is busy: another connection or process holds "
+                + "its lock", failure);
         case SQLITE_IOERR -> new UnavailableException(
             "registry database " + database + ": disk I/O error (" + firstLine(sql) + ")", failure);
         default -> new UnavailableException(
@@ -88,7 +88,8 @@ final class DatabaseFailures {
     }
     if (state.startsWith("08")) {
       return new UnavailableException(
-          "cannot reach the registry database " + database + ": " + firstLine(sql), failure);
+          "cannot reach the registry database " + database + ": "
+              + firstLine(sql).replaceAll(" Check that the hostname.*", ""), failure);
     }
     if (state.startsWith("28")) {
       return new UnavailableException(

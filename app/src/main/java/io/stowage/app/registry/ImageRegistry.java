@@ -79,7 +79,7 @@ public interface ImageRegistry extends AutoCloseable {
 
   /**
    * Completes an upload: {@code saving → active} together with the size, virtual size,
-   * checksum, multihash and the new location, in one statement's worth of atomicity.
+   * checksum, multihash and the new location, in one transaction.
    *
    * @return the active image; empty if the image is gone (deleted during the upload) or no
    *     longer {@code saving} — the caller then removes the data it stored

@@ -133,31 +133,95 @@ final class ImageRows {
     return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(v);
   }
 
-  /** Replaces the image's tags, properties and locations with the record's. */
+  /** Writes the tags, properties and locations of a new image. */
   static void writeChildren(Connection c, ImageRecord r) throws SQLException {
-    for (String table : List.of("image_tags", "image_properties", "image_locations")) {
-      try (PreparedStatement ps =
-          c.prepareStatement("DELETE FROM " + table + " WHERE image_id = ?")) {
-        ps.setString(1, r.id());
-        ps.executeUpdate();
-      }
-    }
     insertTags(c, r.id(), r.tags());
-    if (!r.properties().isEmpty()) {
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO image_properties (image_id, name, value) VALUES (?, ?, ?)")) {
-        for (Map.Entry<String, String> e : r.properties().entrySet()) {
-          ps.setString(1, r.id());
-          ps.setString(2, e.getKey());
-          ps.setString(3, e.getValue());
-          ps.addBatch();
-        }
-        ps.executeBatch();
-      }
-    }
+    upsertProperties(c, r.id(), r.properties(), Map.of());
     int ordinal = 0;
     for (Location l : r.locations()) {
       insertLocation(c, r.id(), ordinal++, l);
+    }
+  }
+
+  /**
+   * Brings the image's tags, properties and locations from {@code current} to {@code next},
+   * touching only the rows that differ (an update usually changes one property of many).
+   */
+  static void writeChanges(Connection c, ImageRecord current, ImageRecord next)
+      throws SQLException {
+    String id = current.id();
+    Set<String> goneTags = new LinkedHashSet<>(current.tags());
+    goneTags.removeAll(next.tags());
+    deleteKeys(c, "DELETE FROM image_tags WHERE image_id = ? AND tag = ?", id, goneTags);
+    Set<String> newTags = new LinkedHashSet<>(next.tags());
+    newTags.removeAll(current.tags());
+    insertTags(c, id, newTags);
+
+    Set<String> goneProps = new LinkedHashSet<>(current.properties().keySet());
+    goneProps.removeAll(next.properties().keySet());
+    deleteKeys(c, "DELETE FROM image_properties WHERE image_id = ? AND name = ?", id, goneProps);
+    upsertProperties(c, id, next.properties(), current.properties());
+
+    if (!next.locations().equals(current.locations())) {
+      try (PreparedStatement ps =
+          c.prepareStatement("DELETE FROM image_locations WHERE image_id = ?")) {
+        ps.setString(1, id);
+        ps.executeUpdate();
+      }
+      int ordinal = 0;
+      for (Location l : next.locations()) {
+        insertLocation(c, id, ordinal++, l);
+      }
+    }
+  }
+
+  private static void deleteKeys(Connection c, String sql, String id, Set<String> keys)
+      throws SQLException {
+    if (keys.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (String k : keys) {
+        ps.setString(1, id);
+        ps.setString(2, k);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  /** Writes the properties of {@code next} that {@code current} lacks or holds otherwise. */
+  private static void upsertProperties(
+      Connection c, String id, Map<String, String> next, Map<String, String> current)
+      throws SQLException {
+    try (PreparedStatement insert = c.prepareStatement(
+            "INSERT INTO image_properties (image_id, name, value) VALUES (?, ?, ?)");
+        PreparedStatement update = c.prepareStatement(
+            "UPDATE image_properties SET value = ? WHERE image_id = ? AND name = ?")) {
+      boolean inserts = false;
+      boolean updates = false;
+      for (Map.Entry<String, String> e : next.entrySet()) {
+        String old = current.get(e.getKey());
+        if (old == null) {
+          insert.setString(1, id);
+          insert.setString(2, e.getKey());
+          insert.setString(3, e.getValue());
+          insert.addBatch();
+          inserts = true;
+        } else if (!old.equals(e.getValue())) {
+          update.setString(1, e.getValue());
+          update.setString(2, id);
+          update.setString(3, e.getKey());
+          update.addBatch();
+          updates = true;
+        }
+      }
+      if (inserts) {
+        insert.executeBatch();
+      }
+      if (updates) {
+        update.executeBatch();
+      }
     }
   }
 

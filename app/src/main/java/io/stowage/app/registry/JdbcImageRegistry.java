@@ -10,7 +10,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -131,7 +130,7 @@ final class JdbcImageRegistry implements ImageRegistry {
         ps.setString(11, id);
         ps.executeUpdate();
       }
-      ImageRows.writeChildren(c, next);
+      ImageRows.writeChanges(c, current, next);
       return ImageRows.load(c, id).orElseThrow();
     });
   }

@@ -11,14 +11,19 @@ import java.util.function.UnaryOperator;
  */
 final class OnFirstUseRegistry implements ImageRegistry {
   private final RegistrySettings settings;
-  private ImageRegistry opened; // guarded by this
+  private volatile ImageRegistry opened; // written under this
   private boolean closed; // guarded by this
 
   OnFirstUseRegistry(RegistrySettings settings) {
     this.settings = settings;
   }
 
-  private synchronized ImageRegistry registry() {
+  private ImageRegistry registry() {
+    ImageRegistry r = opened;
+    return r != null ? r : openOnce();
+  }
+
+  private synchronized ImageRegistry openOnce() {
     if (closed) {
       throw new IllegalStateException("the registry " + settings.describe() + " is closed");
     }

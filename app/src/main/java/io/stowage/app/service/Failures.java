@@ -86,7 +86,9 @@ public final class Failures {
     return "internal error: " + PluginErrors.oneLine(failure);
   }
 
+  // One short line: a message that quoted a huge input whole is cut, with its length said.
   private static String firstLine(String s) {
-    return s == null ? "" : s.strip().split("\\R", 2)[0];
+    String line = s == null ? "" : s.strip().split("\\R", 2)[0];
+    return line.length() <= 1000 ? line : line.substring(0, 1000) + "… (" + line.length() + " characters)";
   }
 }

@@ -3,6 +3,7 @@ package io.stowage.api.store;
 
 
 import io.stowage.api.BadLocationException;
+import io.stowage.api.DisplayText;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Map;
@@ -48,11 +49,11 @@ public record Location(URI uri, Optional<String> storeId, Map<String, String> me
       URI uri = new URI(text);
       if (!uri.isAbsolute()) {
         throw new BadLocationException(
-            "location \"" + text + "\" is not an absolute URI (expected scheme:...)");
+            "location \"" + DisplayText.of(text) + "\" is not an absolute URI (expected scheme:...)");
       }
       return new Location(uri, Optional.empty(), Map.of());
     } catch (URISyntaxException e) {
-      throw new BadLocationException("location \"" + text + "\" is not a URI: " + e.getReason());
+      throw new BadLocationException("location \"" + DisplayText.of(text) + "\" is not a URI: " + e.getReason());
     }
   }
 
