@@ -127,6 +127,89 @@ class VhdxInHostTest {
     assertThat(put.stderr()).startsWith("stowage: the vhdx image is unsafe (corruption: ").doesNotContain("\tat ");
   }
 
+  /**
+   * inspect reports damage (exit 0, format, virtual_size null, a corruption finding); convert
+   * and resize refuse it with exit 1 and the finding's reason as their one line, and leave
+   * nothing behind.
+   */
+  @Test
+  void damageIsOneReasonEverywhere() throws Exception {
+    Path image = home.resolve("cut.vhdx");
+    run("qemu-img", "create", "-q", "-f", "vhdx", "-o", "block_size=1M", image.toString(), "64M");
+    run("qemu-io", "-f", "vhdx", "-c", "write -q -P 0x42 0 8M", image.toString());
+    try (var ch = java.nio.channels.FileChannel.open(image, java.nio.file.StandardOpenOption.WRITE)) {
+      ch.truncate(ch.size() - (3 << 20)); // the last blocks are cut off
+    }
+    CliRun inspect = CliRun.run(config, "inspect", image.toString(), "--json");
+    assertThat(inspect.exitCode()).isZero();
+    JsonNode info = inspect.json();
+    assertThat(info.get("format").asText()).isEqualTo("vhdx");
+    assertThat(info.get("virtual_size").isNull()).isTrue();
+    assertThat(info.get("safety")).hasSize(1);
+    assertThat(info.get("safety").get(0).get("check").asText()).isEqualTo("corruption");
+    String reason = info.get("safety").get(0).get("message").asText();
+    assertThat(reason).contains("past the end of the file");
+
+    Path out = home.resolve("cut.raw");
+    CliRun convert = CliRun.run(config, "disk", "convert", "--to", "raw", image.toString(), out.toString());
+    assertThat(convert.exitCode()).isEqualTo(1);
+    assertThat(convert.stderr()).isEqualTo("stowage: " + reason + System.lineSeparator());
+    assertThat(out).doesNotExist();
+    try (Stream<Path> left = Files.list(home)) {
+      assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".cut.raw"));
+    }
+    byte[] before = Files.readAllBytes(image);
+    CliRun resize = CliRun.run(config, "disk", "resize", "--size", "128MiB", image.toString());
+    assertThat(resize.exitCode()).isEqualTo(1);
+    assertThat(resize.stderr()).isEqualTo("stowage: " + reason + System.lineSeparator());
+    assertThat(Files.readAllBytes(image)).isEqualTo(before);
+  }
+
+  /** qemu-img's fixed files whose last block is only partly in the file read as qemu reads them. */
+  @Test
+  void fixedVhdxEndingInsideItsLastBlock() throws Exception {
+    Path image = home.resolve("fixed.vhdx");
+    run("qemu-img", "create", "-q", "-f", "vhdx", "-o", "subformat=fixed,block_size=8M,block_state_zero=off",
+        image.toString(), "20M");
+    run("qemu-io", "-f", "vhdx", "-c", "write -q -P 0xab 20447232 524288", image.toString());
+    JsonNode info = CliRun.run(config, "inspect", image.toString(), "--json").json();
+    assertThat(info.get("virtual_size").asLong()).isEqualTo(20L << 20);
+    assertThat(info.get("safety")).isEmpty();
+    Path ours = home.resolve("fixed.raw");
+    Path theirs = home.resolve("fixed.qemu.raw");
+    CliRun convert = CliRun.run(config, "disk", "convert", "--to", "raw", image.toString(), ours.toString());
+    assertThat(convert.exitCode()).as(convert.stderr()).isZero();
+    run("qemu-img", "convert", "-O", "raw", image.toString(), theirs.toString());
+    assertThat(Files.mismatch(ours, theirs)).isEqualTo(-1);
+  }
+
+  /** disk create --format vpc makes VHD files qemu-img and vhdiinfo read at the same size. */
+  @Test
+  void createsVhdFilesTheOraclesRead() throws Exception {
+    for (String kind : new String[] {"fixed", "dynamic"}) {
+      Path image = home.resolve("made-" + kind + ".vhd");
+      List<String> args = new java.util.ArrayList<>(List.of("disk", "create", "--format", "vpc",
+          "--size", "100000000", "--json"));
+      if (kind.equals("fixed")) {
+        args.add("--fixed");
+      }
+      args.add(image.toString());
+      CliRun create = CliRun.run(config, args.toArray(String[]::new));
+      assertThat(create.exitCode()).as(create.stderr()).isZero();
+      long size = create.json().get("virtual_size").asLong();
+      assertThat(size).isBetween(100_000_000L, 100_000_000L + (1 << 20));
+      assertThat(qemuVirtualSize(image)).isEqualTo(size);
+      assertThat(run("vhdiinfo", image.toString())).contains("(" + size + " bytes)")
+          .contains(kind.equals("fixed") ? "Fixed" : "Dynamic");
+      run("qemu-io", "-f", "vpc", "-c", "write -q -P 0x42 1M 3M", image.toString());
+      Path ours = home.resolve(kind + "-made.raw");
+      Path theirs = home.resolve(kind + "-made.qemu.raw");
+      assertThat(CliRun.run(config, "disk", "convert", "--to", "raw", image.toString(), ours.toString()).exitCode()).isZero();
+      run("qemu-img", "convert", "-f", "vpc", "-O", "raw", image.toString(), theirs.toString());
+      assertThat(Files.mismatch(ours, theirs)).isEqualTo(-1);
+    }
+  }
+
   @Test
   void legacyVhdIsRecognisedByTheFooterAtTheStartOrOnlyAtTheEnd() throws Exception {
     for (String subformat : new String[] {"fixed", "dynamic"}) {

@@ -53,7 +53,7 @@ final class BatScan {
             partial++;
           }
           allocated++;
-          checkBlock(size, used, Bat.fileOffset(e), l.blockSize(), "block " + b);
+          checkBlock(size, used, Bat.fileOffset(e), inFile(l, b), "block " + b);
         }
         default ->
             throw new InvalidImageDataException(
@@ -82,6 +82,15 @@ final class BatScan {
       }
     }
     return new Stats(allocated, zero, partial, bitmaps);
+  }
+
+  /**
+   * How much of payload block {@code b} must lie in the file: all of it, except for the last
+   * block of a disk whose size is not a whole number of blocks, of which only the part up to
+   * the virtual size is read (qemu ends a fixed file there).
+   */
+  static long inFile(VhdxLayout l, long b) {
+    return Math.min(l.blockSize(), l.virtualSize() - b * l.blockSize());
   }
 
   private static void checkBlock(long size, BitSet used, long off, long len, String what) {

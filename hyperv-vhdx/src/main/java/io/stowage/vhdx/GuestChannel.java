@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NonWritableChannelException;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import io.stowage.api.InvalidImageDataException;
 
 /** Base of the read-only guest-data channels: position, size, close and zero filling. */
 abstract class GuestChannel implements SparseChannel {
@@ -30,6 +33,71 @@ abstract class GuestChannel implements SparseChannel {
    * and where that unit ends. Returned as the end, negated when the unit is a hole.
    */
   abstract long unitAt(long position) throws IOException;
+
+  /**
+   * Where the guest bytes at {@code position} lie in {@link #file()} as they are: the file
+   * offset and how many bytes run on from there, or null when they do not (zeros, a parent's
+   * bytes, a partially present block, a replayed log).
+   */
+  long[] fileRun(long position) throws IOException {
+    return null;
+  }
+
+  /** The image file {@link #fileRun} points into, or null. */
+  FileChannel file() {
+    return null;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Runs that lie in the file as they are go by {@link FileChannel#transferTo} (the kernel
+   * copies them, file to file) without holding this channel's lock, so that several threads
+   * may transfer different ranges at once; the rest is read and written through a buffer.
+   */
+  @Override
+  public final long transferTo(long position, long count, WritableByteChannel target)
+      throws IOException {
+    long start = Math.max(0, position);
+    long end = Math.min(size(), start + count);
+    long p = start;
+    ByteBuffer buffer = null;
+    while (p < end) {
+      long[] run;
+      synchronized (this) {
+        ensureOpen();
+        run = fileRun(p);
+        if (run == null) {
+          if (buffer == null) {
+            buffer = ByteBuffer.allocateDirect(1 << 20);
+          }
+          long unitEnd = Math.min(end, Math.abs(unitAt(p)));
+          while (p < unitEnd) {
+            int n = (int) Math.min(buffer.capacity(), unitEnd - p);
+            buffer.clear().limit(n);
+            readAt(p, buffer, n);
+            buffer.flip();
+            while (buffer.hasRemaining()) {
+              target.write(buffer);
+            }
+            p += n;
+          }
+          continue;
+        }
+      }
+      long n = Math.min(run[1], end - p);
+      for (long done = 0; done < n; ) {
+        long t = file().transferTo(run[0] + done, n - done, target);
+        if (t <= 0) {
+          throw new InvalidImageDataException(
+              "the image ends early, at offset " + (run[0] + done));
+        }
+        done += t;
+      }
+      p += n;
+    }
+    return p - start;
+  }
 
   @Override
   public final synchronized long nextData(long from) throws IOException {

@@ -13,7 +13,7 @@ import java.util.Optional;
 /**
  * Parent locator paths, read and written. Windows writes {@code relative_path} with
  * backslashes ({@code .\parent.vhdx}); on POSIX hosts {@code absolute_win32_path} holds the
- * absolute path as it is. Paths are tried in the specification's order.
+ * absolute path with its slashes turned into backslashes. Paths are tried in the specification's order.
  */
 final class ParentPaths {
   static final String LINKAGE = "parent_linkage";
@@ -68,9 +68,11 @@ final class ParentPaths {
       rel = ".\\" + rel;
     }
     Map<String, String> e = new LinkedHashMap<>();
-    e.put(LINKAGE, "{" + linkage + "}");
+    // lowercase, as Hyper-V writes it: libvhdi refuses some uppercase hex digits here
+    e.put(LINKAGE, "{" + linkage.toString().toLowerCase(java.util.Locale.ROOT) + "}");
     e.put(RELATIVE, rel);
-    e.put(ABSOLUTE, p.toString());
+    // with backslashes, as a Win32 path: readers (libvhdi) take the name after the last one
+    e.put(ABSOLUTE, p.toString().replace('/', '\\'));
     return new ParentLocator(e);
   }
 }

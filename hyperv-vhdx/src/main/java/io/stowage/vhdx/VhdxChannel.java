@@ -1,8 +1,8 @@
 package io.stowage.vhdx;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.util.Optional;
 
@@ -19,9 +19,9 @@ final class VhdxChannel extends GuestChannel {
   private final VhdxLayout l;
   private final Bat bat;
   private final Optional<SeekableByteChannel> parent;
-  private final Closeable file;
+  private final FileChannel file;
 
-  VhdxChannel(VhdxImage image, Optional<SeekableByteChannel> parent, Closeable file) {
+  VhdxChannel(VhdxImage image, Optional<SeekableByteChannel> parent, FileChannel file) {
     super(image.layout.virtualSize());
     this.image = image;
     this.l = image.layout;
@@ -90,6 +90,27 @@ final class VhdxChannel extends GuestChannel {
     }
     plan.run();
     dst.position(at);
+  }
+
+  @Override
+  long[] fileRun(long position) {
+    if (image.log.replayed().isPresent()) {
+      return null; // the file is not what the guest sees until the log is replayed
+    }
+    long bs = l.blockSize();
+    long block = position / bs;
+    long entry = bat.entry(l.payloadIndex(block));
+    if (Bat.state(entry) != Bat.FULLY_PRESENT) {
+      return null;
+    }
+    long within = position % bs;
+    return new long[] {Bat.fileOffset(entry) + within,
+        Math.min(bs - within, l.virtualSize() - position)};
+  }
+
+  @Override
+  FileChannel file() {
+    return file;
   }
 
   @Override

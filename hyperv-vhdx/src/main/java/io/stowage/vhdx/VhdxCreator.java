@@ -1,7 +1,6 @@
 package io.stowage.vhdx;
 
 
-import io.stowage.api.DataSize;
 import io.stowage.api.disk.DiskSpec;
 import io.stowage.api.InvalidRequestException;
 import static io.stowage.vhdx.VhdxLayout.MIB;
@@ -10,17 +9,14 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.OptionalLong;
 
 /**
  * Makes new VHDX files laid out as qemu lays them: header section, log, BAT, metadata, then
  * payload blocks. Fixed disks get every block allocated (zero-filled) and marked present.
  */
 final class VhdxCreator {
-  static final Set<String> OPTIONS =
-      Set.of("block_size", "logical_sector_size", "physical_sector_size", "log_size");
   private static final String CREATOR = "Stowage hyperv-vhdx";
 
   private VhdxCreator() {}
@@ -36,36 +32,13 @@ final class VhdxCreator {
       Optional<ParentLocator> locator) {}
 
   static void create(Path target, DiskSpec spec) {
-    for (String k : spec.options().keySet()) {
-      if (!OPTIONS.contains(k)) {
-        throw new InvalidRequestException(
-            "unknown vhdx option \"" + k + "\" (known: " + String.join(", ",
-                new java.util.TreeSet<>(OPTIONS)) + ")");
-      }
-    }
-    Map<String, String> o = spec.options();
-    int lss = intOption(o, "logical_sector_size", spec.logicalSectorSize());
-    if (o.containsKey("logical_sector_size") && spec.logicalSectorSize() != 512
-        && spec.logicalSectorSize() != lss) {
-      throw new InvalidRequestException("two different logical sector sizes were asked for");
-    }
-    int pss = intOption(o, "physical_sector_size", 4096 == lss ? 4096 : 512);
-    long logSize = o.containsKey("log_size") ? size(o.get("log_size"), "log_size") : MIB;
-    Optional<Long> bsOpt = o.containsKey("block_size")
-        ? Optional.of(size(o.get("block_size"), "block_size")) : Optional.empty();
-    if (spec.blockSize().isPresent() && bsOpt.isPresent()
-        && spec.blockSize().getAsLong() != bsOpt.get()) {
-      throw new InvalidRequestException("two different block sizes were asked for");
-    }
-    if (spec.blockSize().isPresent()) {
-      bsOpt = Optional.of(spec.blockSize().getAsLong());
-    }
+    int lss = spec.logicalSectorSize().orElse(512);
+    int pss = spec.physicalSectorSize().orElse(lss);
+    long logSize = spec.logSize().orElse(MIB);
+    OptionalLong bs = spec.blockSize();
     long virtualSize = spec.virtualSize();
     Optional<ParentLocator> locator = Optional.empty();
     if (spec.parent().isPresent()) {
-      if (spec.fixed()) {
-        throw new InvalidRequestException("a differencing disk cannot be fixed");
-      }
       Path parent = spec.parent().get();
       VhdxImage p;
       try (var ch = VhdxDisks.openFile(parent)) {
@@ -79,22 +52,21 @@ final class VhdxCreator {
         throw new InvalidRequestException(
             "a differencing disk has its parent's size, " + p.layout.virtualSize() + " bytes");
       }
-      if (!o.containsKey("logical_sector_size") && spec.logicalSectorSize() == 512) {
-        lss = p.layout.logicalSectorSize();
-        pss = intOption(o, "physical_sector_size", p.layout.physicalSectorSize());
-      } else if (lss != p.layout.logicalSectorSize()) {
+      lss = spec.logicalSectorSize().orElse(p.layout.logicalSectorSize());
+      if (lss != p.layout.logicalSectorSize()) {
         throw new InvalidRequestException(
             "the parent's logical sector size is " + p.layout.logicalSectorSize());
       }
-      if (bsOpt.isEmpty()) {
-        bsOpt = Optional.of(p.layout.blockSize());
+      pss = spec.physicalSectorSize().orElse(p.layout.physicalSectorSize());
+      if (bs.isEmpty()) {
+        bs = OptionalLong.of(p.layout.blockSize());
       }
       locator = Optional.of(
           ParentPaths.locator(target, parent, p.layout.header().dataWriteGuid()));
     }
-    long bs = bsOpt.orElse(defaultBlockSize(virtualSize));
-    validate(virtualSize, bs, lss, pss, logSize);
-    Plan plan = new Plan(virtualSize, bs, lss, pss, logSize, spec.fixed(), locator);
+    long blockSize = bs.orElse(defaultBlockSize(virtualSize));
+    validate(virtualSize, blockSize, lss, pss, logSize);
+    Plan plan = new Plan(virtualSize, blockSize, lss, pss, logSize, spec.fixed(), locator);
     AtomicFile.write(target, ch -> VhdxWriter.write(ch, plan));
   }
 
@@ -127,23 +99,6 @@ final class VhdxCreator {
     if (logSize < MIB || logSize % MIB != 0 || logSize > (1L << 32) - MIB) {
       throw new InvalidRequestException(
           "log size " + logSize + " is not a whole number of MiB below 4 GiB");
-    }
-  }
-
-  private static int intOption(Map<String, String> o, String key, int dflt) {
-    String v = o.get(key);
-    if (v == null) {
-      return dflt;
-    }
-    long n = size(v, key);
-    return n > Integer.MAX_VALUE ? -1 : (int) n;
-  }
-
-  private static long size(String v, String key) {
-    try {
-      return DataSize.parse(v).bytes();
-    } catch (IllegalArgumentException e) {
-      throw new InvalidRequestException(key + ": " + e.getMessage());
     }
   }
 

@@ -16,9 +16,8 @@ import org.pf4j.Extension;
  * differencing disks, guest data, in-place growth and parent reconnection. Stateless and
  * thread-safe.
  *
- * <p>{@link DiskSpec#options()} keys for {@link #create}: {@code block_size},
- * {@code logical_sector_size}, {@code physical_sector_size} and {@code log_size}, each a size
- * such as {@code 32MiB} or {@code 4096}.
+ * <p>{@link #create} takes every {@link DiskSpec} field: block size 1–256 MiB (default qemu's
+ * for the size), logical and physical sectors 512 or 4096, a log of whole MiB (1 MiB default).
  */
 @Extension
 public final class VhdxFormat implements DiskFormat {
@@ -65,6 +64,7 @@ public final class VhdxFormat implements DiskFormat {
     return VhdxDisks.open(image);
   }
 
+  /** {@inheritDoc} Dynamic and fixed disks; a differencing disk has its parent's size. */
   @Override
   public void resize(Path image, long newVirtualSize) {
     VhdxResizer.resize(image, newVirtualSize);

@@ -38,12 +38,10 @@ final class VhdxWriter {
     writeBat(ch, p, batOffset, batLength, payload);
     AtomicFile.writeFully(ch, metadataRegion(p, Guid.random()), metaOffset);
     if (p.fixed()) {
+      // The blocks are zeros: extend the file over them without writing (sparse, as qemu-img
+      // does); the BAT already marks them present.
       long blocks = VhdxLayout.ceilDiv(p.virtualSize(), p.blockSize());
-      ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(p.blockSize(), 8 * MIB));
-      long end = payload + blocks * p.blockSize();
-      for (long at = payload; at < end; at += zeros.capacity()) {
-        AtomicFile.writeFully(ch, zeros.clear(), at);
-      }
+      AtomicFile.writeFully(ch, ByteBuffer.allocate(1), payload + blocks * p.blockSize() - 1);
     }
   }
 

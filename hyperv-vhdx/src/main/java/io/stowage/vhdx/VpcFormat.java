@@ -4,9 +4,8 @@ package io.stowage.vhdx;
 import io.stowage.api.disk.DiskFormat;
 import io.stowage.api.disk.DiskInfo;
 import io.stowage.api.disk.StreamInspector;
-import io.stowage.api.UnsupportedStoreOperationException;
+import io.stowage.api.disk.DiskSpec;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,7 +13,7 @@ import org.pf4j.Extension;
 
 /**
  * The legacy VHD format ({@code vpc}, as qemu names it): validating inspection of fixed,
- * dynamic and differencing disks, and guest data of fixed and dynamic ones. Stateless and
+ * dynamic and differencing disks, their creation and their guest data. Stateless and
  * thread-safe.
  *
  * <p>{@link #probe} sees the footer copy at offset 0 that dynamic and differencing disks carry;
@@ -62,21 +61,19 @@ public final class VpcFormat implements DiskFormat {
   /**
    * {@inheritDoc}
    *
-   * @throws UnsupportedStoreOperationException for a differencing VHD
+   * <p>Fixed and dynamic disks of any size up to 2040 GiB; the size is rounded up to a whole
+   * CHS geometry as qemu-img rounds it. {@link DiskSpec#blockSize()}: 512 KiB to 256 MiB, 2 MiB
+   * by default. A differencing disk takes its parent's size and block size. Sectors are 512
+   * bytes; there is no log.
    */
   @Override
+  public void create(Path target, DiskSpec spec) {
+    VpcCreator.create(target, spec);
+  }
+
+  /** {@inheritDoc} A differencing disk reads through its parents. */
+  @Override
   public SeekableByteChannel openVirtualDisk(Path image) {
-    FileChannel fc = VhdxDisks.openFile(image);
-    try {
-      VpcImage img = VpcImage.open(new ChannelSource(fc));
-      if (img.type == VpcImage.DIFFERENCING) {
-        throw new UnsupportedStoreOperationException(
-            "guest data of differencing VHD files cannot be read; convert the chain with qemu-img");
-      }
-      return new VpcChannel(img, fc);
-    } catch (RuntimeException e) {
-      VhdxDisks.closeQuietly(fc, e);
-      throw e;
-    }
+    return VpcParents.open(image);
   }
 }

@@ -204,7 +204,7 @@ final class VpcImage {
     return new DiskInfo("vpc", virtualSize, d, safety);
   }
 
-  private String parentName() {
+  String parentName() {
     byte[] b = new byte[512];
     dynHeader.get(64, b);
     String s = new String(b, StandardCharsets.UTF_16BE);
@@ -212,7 +212,7 @@ final class VpcImage {
     return end < 0 ? s : s.substring(0, end);
   }
 
-  private static String uuid(ByteBuffer b, int at) {
+  static String uuid(ByteBuffer b, int at) {
     ByteBuffer be = b.duplicate().order(ByteOrder.BIG_ENDIAN);
     return new java.util.UUID(be.getLong(at), be.getLong(at + 8)).toString();
   }

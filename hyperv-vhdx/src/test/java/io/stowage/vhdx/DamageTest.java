@@ -30,8 +30,7 @@ class DamageTest {
   @BeforeEach
   void makeFile() throws IOException {
     f = dir.resolve("d.vhdx");
-    format.create(f, new DiskSpec(64 << 20, OptionalLong.of(1 << 20), 512, false,
-        Optional.empty(), Map.of()));
+    format.create(f, DiskSpec.dynamic(64 << 20).withBlockSize(1 << 20));
     Tools.ok("qemu-io", "-f", "vhdx", "-c", "write -P 0x61 0 3M", f.toString());
     try (FileChannel ch = FileChannel.open(f)) {
       l = VhdxImage.open(new ChannelSource(ch)).layout;

@@ -29,11 +29,9 @@ class PartialBlockTest {
 
   /** Builds the chain; returns the expected guest bytes of the first 3 MiB. */
   static byte[] makeChain(VhdxFormat format, Path base, Path child, long seed) throws IOException {
-    format.create(base, new DiskSpec(16 << 20, OptionalLong.of(1 << 20), 512, false,
-        Optional.empty(), Map.of()));
+    format.create(base, DiskSpec.dynamic(16 << 20).withBlockSize(1 << 20));
     Tools.ok("qemu-io", "-f", "vhdx", "-c", "write -P 0x11 0 3M", base.toString());
-    format.create(child, new DiskSpec(0, OptionalLong.empty(), 512, false, Optional.of(base),
-        Map.of()));
+    format.create(child, DiskSpec.differencing(base));
     VhdxLayout l;
     try (FileChannel ch = FileChannel.open(child)) {
       l = VhdxImage.open(new ChannelSource(ch)).layout;

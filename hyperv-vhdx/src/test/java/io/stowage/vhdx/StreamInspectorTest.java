@@ -53,8 +53,7 @@ class StreamInspectorTest {
     Path ours = dir.resolve("o.vhdx");
     format.create(ours, DiskSpec.dynamic(1L << 30));
     Path child = dir.resolve("c.vhdx");
-    format.create(child, new DiskSpec(0, java.util.OptionalLong.empty(), 512, false,
-        java.util.Optional.of(ours), java.util.Map.of()));
+    format.create(child, DiskSpec.differencing(ours));
     for (Path f : new Path[] {q, ours, child}) {
       for (long seed = 0; seed < 3; seed++) {
         assertThat(stream(format, f, seed)).isEqualTo(inspect(format, f));

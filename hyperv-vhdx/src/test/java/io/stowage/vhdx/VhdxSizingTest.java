@@ -34,8 +34,7 @@ class VhdxSizingTest {
 
   private long fixedFileSize(long v, long bs) throws IOException {
     Path f = dir.resolve("f" + v + ".vhdx");
-    new VhdxFormat().create(f, new DiskSpec(v, OptionalLong.of(bs), 512, true, Optional.empty(),
-        Map.of()));
+    new VhdxFormat().create(f, DiskSpec.fixed(v).withBlockSize(bs));
     long size = Files.size(f);
     Files.delete(f);
     return size;

@@ -3,7 +3,6 @@ package io.stowage.vhdx;
 
 import io.stowage.api.disk.DiskInfo;
 import io.stowage.api.InvalidImageDataException;
-import io.stowage.api.UnsupportedStoreOperationException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -75,7 +74,7 @@ class VpcTest {
         .containsEntry("parent_name", "base.vhd");
     assertThat(info.safety()).extracting(s -> s.check()).containsExactly("parent_reference");
     assertThatThrownBy(() -> format.openVirtualDisk(f))
-        .isInstanceOf(UnsupportedStoreOperationException.class);
+        .isInstanceOf(InvalidImageDataException.class).hasMessageContaining("not found");
 
     Files2.edit(f, dyn, 1024, false, b -> b.put(100, (byte) 1));
     assertThatThrownBy(() -> inspect(f)).isInstanceOf(InvalidImageDataException.class)

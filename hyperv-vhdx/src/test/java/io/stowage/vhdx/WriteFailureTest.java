@@ -41,8 +41,7 @@ class WriteFailureTest {
   void fullDisk() throws IOException {
     Path m = mount("size=4m");
     Path f = m.resolve("big.vhdx");
-    DiskSpec fixed = new DiskSpec(64 << 20, OptionalLong.of(1 << 20), 512, true,
-        Optional.empty(), Map.of());
+    DiskSpec fixed = DiskSpec.fixed(64 << 20).withLogSize(8 << 20);
     assertThatThrownBy(() -> new VhdxFormat().create(f, fixed))
         .isInstanceOf(StorageFullException.class).hasMessageContaining("full");
     try (var s = Files.list(m)) {

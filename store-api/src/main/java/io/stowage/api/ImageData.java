@@ -5,8 +5,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Bytes being read from a store: exactly {@link #size()} of them, from {@link #channel()}.
@@ -46,6 +49,30 @@ public interface ImageData extends Closeable {
   /** The bytes as a stream; closing the stream closes this. */
   default InputStream stream() {
     return Channels.newInputStream(channel());
+  }
+
+  /**
+   * The region of a local file these bytes are, when they are exactly that: a server may then
+   * hand the file to the kernel ({@code sendfile}) instead of reading it. Empty (the default)
+   * for anything else. The channel stays owned by this object: do not close it, and do not mix
+   * it with reads from {@link #channel()}.
+   */
+  default Optional<FileRegion> fileRegion() {
+    return Optional.empty();
+  }
+
+  /**
+   * {@code count} bytes of {@code file} from {@code position}.
+   *
+   * @param file an open channel, read with positional reads only
+   */
+  record FileRegion(FileChannel file, long position, long count) {
+    public FileRegion {
+      Objects.requireNonNull(file, "file");
+      if (position < 0 || count < 0) {
+        throw new InvalidRequestException("a file region starts and ends within the file");
+      }
+    }
   }
 
   /** Releases the underlying file or connection. */

@@ -11,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * A range of an image file. {@link #transferTo} hands the copy to the kernel
@@ -57,6 +58,11 @@ final class FileImageData implements ImageData {
     } catch (IOException e) {
       throw IoFailures.onRead("reading " + file, e);
     }
+  }
+
+  @Override
+  public Optional<FileRegion> fileRegion() {
+    return Optional.of(new FileRegion(channel, start + done, size - done));
   }
 
   @Override

@@ -15,7 +15,6 @@ import io.stowage.api.store.ImageMeter;
 import io.stowage.api.store.Location;
 import io.stowage.api.NotFoundException;
 import io.stowage.api.store.Store;
-import io.stowage.api.StoreIOException;
 import io.stowage.api.UnavailableException;
 import io.stowage.api.WriteDeniedException;
 import java.io.IOException;

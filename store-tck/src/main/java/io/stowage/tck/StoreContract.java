@@ -63,16 +63,20 @@ import org.junit.jupiter.params.provider.ValueSource;
  * message: a store without {@link Capability#WRITE} skips every test that adds, one without
  * {@link Capability#RANGED_READ} the ranged reads, one without {@link Capability#DELETE} the
  * deletes. The other hooks — {@link #capabilities()}, {@link #enforcesSizeCap()}, {@link
- * #persistent()} and {@link #locationForId} — have defaults that suit most stores.
+ * #persistent()}, {@link #blockSize()} and {@link #locationForId} — have defaults that suit most
+ * stores.
  *
  * <p>What is checked: bytes and hashes round-trip (md5 and the multihash against the JDK's own
- * digests of the input, sizes from 0 to 5 MiB + 3); sizes; locations in the store's schemes and
- * readable from their URI text alone; duplicate ids; missing images; deletes; empty images;
- * unknown sizes; progress reports; declared sizes the stream does not match, streams that fail
- * midway and data past the size cap (refused, and nothing kept); nothing readable while an add is
- * in flight; ranged reads; concurrent adds of
- * different ids and of one id; unknown hash algorithms and hostile image ids (refused before the
- * stream is read); hostile locations (nothing found outside the store, nothing harmed).
+ * digests of the input, for every {@link io.stowage.api.HashAlgorithm}, sizes from 0 to 5 MiB + 3,
+ * with runs of zeros); sizes; locations in the store's schemes and readable from their URI text
+ * alone; duplicate ids; look-alike ids (case, Unicode forms, trailing dots) kept apart; the
+ * longest ids; missing images; deletes; empty images; unknown sizes; progress reports; declared
+ * sizes the stream does not match, streams that fail midway and data past the size cap (refused,
+ * and nothing kept); nothing readable while an add is in flight; ranged reads that start, end or
+ * straddle the store's {@link #blockSize() block} boundaries; concurrent adds of different ids
+ * and of one id; concurrent and interleaved reads; hostile locations (nothing found outside the
+ * store, nothing harmed); reopening, for a {@link #persistent()} store. The kit's own self-test
+ * runs every one of these tests against a store broken on purpose and checks that it fails.
  *
  * <p>"Nothing kept" after a failed add is checked three ways: the files under the work dir are
  * the same as before the add, the location the id would have had is not found, and the id can

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,6 +41,13 @@ final class DiskCommand implements Runnable {
     }
   }
 
+  static int sector(int bytes, String option) {
+    if (bytes != 512 && bytes != 4096) {
+      throw new UsageException(option + " must be 512 or 4096");
+    }
+    return bytes;
+  }
+
   @Command(name = "create", description = "Create an empty disk image (dynamic, fixed or differencing).")
   static final class Create implements Callable<Integer> {
     @ParentCommand DiskCommand disk;
@@ -56,10 +62,13 @@ final class DiskCommand implements Runnable {
     @Option(names = "--block-size", description = "Block size, e.g. 32MiB (default: the format's choice).")
     String blockSize;
 
-    @Option(names = "--logical-sector", defaultValue = "512", description = "512 or 4096.")
-    int logicalSector;
+    @Option(names = "--logical-sector", description = "512 or 4096 (default: 512; differencing: the parent's).")
+    Integer logicalSector;
 
-    @Option(names = "--log-size", description = "Log size, e.g. 1MiB.")
+    @Option(names = "--physical-sector", description = "512 or 4096 (default: the logical sector size).")
+    Integer physicalSector;
+
+    @Option(names = "--log-size", description = "VHDX log size, e.g. 1MiB (default: 1MiB).")
     String logSize;
 
     @Option(names = "--fixed", description = "Allocate every block now.")
@@ -76,19 +85,30 @@ final class DiskCommand implements Runnable {
       if (size == null && parent == null) {
         throw new UsageException("--size is required (except with --parent)");
       }
-      if (logicalSector != 512 && logicalSector != 4096) {
-        throw new UsageException("--logical-sector must be 512 or 4096");
+      DiskSpec spec = parent != null ? DiskSpec.differencing(parent) : DiskSpec.dynamic(0);
+      if (size != null) {
+        spec = new DiskSpec(size(size, "--size"), spec.blockSize(), spec.logicalSectorSize(),
+            spec.physicalSectorSize(), spec.logSize(), false, spec.parent());
       }
-      Map<String, String> extra = new LinkedHashMap<>();
+      if (fixed) {
+        spec = spec.withFixed(true);
+      }
+      if (blockSize != null) {
+        spec = spec.withBlockSize(size(blockSize, "--block-size"));
+      }
+      if (logicalSector != null) {
+        spec = spec.withLogicalSectorSize(sector(logicalSector, "--logical-sector"));
+      }
+      if (physicalSector != null) {
+        spec = spec.withPhysicalSectorSize(sector(physicalSector, "--physical-sector"));
+      }
       if (logSize != null) {
-        extra.put("log_size", Long.toString(size(logSize, "--log-size")));
+        spec = spec.withLogSize(size(logSize, "--log-size"));
       }
-      DiskSpec spec = new DiskSpec(size == null ? 0 : size(size, "--size"),
-          blockSize == null ? OptionalLong.empty() : OptionalLong.of(size(blockSize, "--block-size")),
-          logicalSector, fixed, Optional.ofNullable(parent), extra);
+      final DiskSpec made = spec;
       try (Host host = disk.root.boot(options.config)) {
         DiskFormats formats = host.diskFormats();
-        formats.named(format).create(file, spec);
+        formats.named(format).create(file, made);
         if (options.json) {
           Json.print(disk.root.console.out(), InspectCommand.json(formats.inspect(file)));
         }

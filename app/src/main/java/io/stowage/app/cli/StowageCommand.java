@@ -23,7 +23,11 @@ import picocli.CommandLine.Spec;
       RmCommand.class,
       InspectCommand.class,
       DiskCommand.class,
+      ServeCommand.class,
+      ImageCommand.class,
+      CacheCommand.class,
       picocli.CommandLine.HelpCommand.class,
+      ContentCommand.class,
     })
 final class StowageCommand implements Runnable {
   final Console console;

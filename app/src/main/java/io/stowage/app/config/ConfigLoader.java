@@ -6,6 +6,7 @@ import io.stowage.api.DataSize;
 import io.stowage.api.HashAlgorithm;
 import io.stowage.config.ConfigBinder;
 import io.stowage.api.InvalidRequestException;
+import io.stowage.app.registry.RegistrySettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -28,9 +29,12 @@ public final class ConfigLoader {
   /** The name shown for the configuration built into the host. */
   public static final String EMBEDDED = "embedded defaults";
 
+  /** The embedded registry beside the default data folder, relative to the config's folder. */
+  static final String DEFAULT_REGISTRY_URL = "jdbc:sqlite:../data/registry.db";
+
   private static final Set<String> TOP_LEVEL =
       Set.of("plugins", "server", "registry", "hashing", "image", "default_store", "stores",
-          "cache");
+          "cache", "quota");
 
   private final ConfigBinder binder = new ConfigBinder();
 
@@ -99,6 +103,8 @@ public final class ConfigLoader {
     Sections.Plugins plugins = bindSection(root, "plugins", Sections.Plugins.class, new Sections.Plugins(null));
     Sections.Hashing hashing = bindSection(root, "hashing", Sections.Hashing.class, new Sections.Hashing(null));
     Sections.Image image = bindSection(root, "image", Sections.Image.class, new Sections.Image(null));
+    Sections.Registry registrySection = bindSection(
+        root, "registry", Sections.Registry.class, new Sections.Registry(null, null, null, null));
 
     HashAlgorithm algorithm;
     try {
@@ -145,7 +151,15 @@ public final class ConfigLoader {
           + (Files.exists(pluginsDir) ? " is not a folder" : " does not exist"));
     }
     DataSize cap = image.sizeCap() == null ? DataSize.parse("1TiB") : image.sizeCap();
-    return new HostConfig(source, baseDir, pluginsDir, algorithm, cap, defaultStore, stores, cache);
+    RegistrySettings registry = new RegistrySettings(
+        registrySection.url() == null ? DEFAULT_REGISTRY_URL : registrySection.url(),
+        Optional.ofNullable(registrySection.user()),
+        Optional.ofNullable(registrySection.password()),
+        registrySection.maxPoolSize() == null
+            ? RegistrySettings.DEFAULT_POOL_SIZE : registrySection.maxPoolSize())
+        .resolvedAgainst(baseDir);
+    return new HostConfig(
+        source, baseDir, pluginsDir, algorithm, cap, defaultStore, stores, cache, registry);
   }
 
   private <T> T bindSection(JsonNode root, String name, Class<T> type, T absent) {

@@ -3,6 +3,7 @@ package io.stowage.app.config;
 
 import io.stowage.api.DataSize;
 import io.stowage.api.HashAlgorithm;
+import io.stowage.app.registry.RegistrySettings;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.Optional;
  * @param baseDir the folder relative paths are resolved against
  * @param stores each configured store's subtree by id, in file order
  * @param cache the {@code cache:} subtree, if any
+ * @param registry where the image registry lives (relative SQLite paths already resolved)
  */
 public record HostConfig(
     String source,
@@ -25,7 +27,8 @@ public record HostConfig(
     DataSize imageSizeCap,
     Optional<String> defaultStore,
     Map<String, ObjectNode> stores,
-    Optional<ObjectNode> cache) {
+    Optional<ObjectNode> cache,
+    RegistrySettings registry) {
 
   public HostConfig {
     stores = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(stores));

@@ -11,4 +11,6 @@ final class Sections {
   record Hashing(String algorithm) {}
 
   record Image(DataSize sizeCap) {}
+
+  record Registry(String url, String user, String password, Integer maxPoolSize) {}
 }

@@ -1,29 +1,44 @@
 package io.stowage.app.disk;
 
-
-import io.stowage.api.disk.DiskFormat;
-import io.stowage.api.disk.SparseChannel;
-import io.stowage.api.StoreIOException;
 import io.stowage.api.DisplayText;
 import io.stowage.api.IoFailures;
+import io.stowage.api.StoreIOException;
+import io.stowage.api.disk.DiskFormat;
+import io.stowage.api.disk.SparseChannel;
 import io.stowage.api.io.AtomicFile;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Writes the guest-visible bytes of an image as a raw file. Ranges the source reports as holes
  * ({@link SparseChannel}) are not read at all, and all-zero chunks of what is read are not
- * written: the output reads back identical and takes only the space of its data. The output is
- * an {@link AtomicFile}: it appears under its name only when complete and synced.
+ * written: the output reads back identical and takes only the space of its data. A chunk of
+ * data that does not start with zeros goes by {@link SparseChannel#transferTo}, so that a source
+ * whose data lies in its file as it is has the kernel copy it ({@code sendfile}), once, instead
+ * of reading it into this process and writing it out again. The output is an
+ * {@link AtomicFile}: it appears under its name only when complete and synced.
  */
 public final class RawConverter {
   private static final int CHUNK = 8 << 20;
   private static final int ZERO_PROBE = 64 << 10;
+  private static final int PEEK = 4096;
+  /** Copying threads: the kernel's file-to-file copies scale to about two. */
+  private static final int WORKERS = 2;
   private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(ZERO_PROBE);
 
   private RawConverter() {}
@@ -45,8 +60,11 @@ public final class RawConverter {
   /** Copies all of {@code source} into {@code out}'s temporary file, which the caller commits. */
   public static long copy(SeekableByteChannel source, AtomicFile out) throws IOException {
     long size = source.size();
-    copyData(source, out.channel(), size, out.target());
+    List<long[]> chunks = chunks(source, size);
+    int threads = (int) Math.max(1, Math.min(Math.min(WORKERS, chunks.size()),
+        Runtime.getRuntime().availableProcessors()));
     try {
+      copyChunks(source, out.temporary(), chunks, threads);
       out.setLength(size); // a trailing hole was skipped, not written
     } catch (IOException e) {
       throw IoFailures.onWrite("cannot write " + DisplayText.of(out.target()), e);
@@ -63,9 +81,9 @@ public final class RawConverter {
     }
   }
 
-  private static void copyData(SeekableByteChannel source, FileChannel sink, long size, Path target)
-      throws IOException {
-    ByteBuffer buffer = ByteBuffer.allocateDirect(CHUNK);
+  /** The ranges to copy, in chunks of at most {@link #CHUNK}: all of it, or the data ranges. */
+  private static List<long[]> chunks(SeekableByteChannel source, long size) throws IOException {
+    List<long[]> out = new ArrayList<>();
     SparseChannel sparse = source instanceof SparseChannel s ? s : null;
     long position = 0;
     while (position < size) {
@@ -77,29 +95,129 @@ public final class RawConverter {
         }
         end = Math.min(size, sparse.nextHole(position));
       }
-      source.position(position);
-      while (position < end) {
-        buffer.clear().limit((int) Math.min(CHUNK, end - position));
-        while (buffer.hasRemaining()) {
-          if (source.read(buffer) < 0) {
-            throw new StoreIOException("the image ended at byte " + (position + buffer.position())
-                + " of " + size);
-          }
-        }
-        buffer.flip();
-        int n = buffer.remaining();
-        if (!allZero(buffer)) {
-          try {
-            while (buffer.hasRemaining()) {
-              sink.write(buffer, position + buffer.position());
-            }
-          } catch (IOException e) {
-            throw IoFailures.onWrite("cannot write " + DisplayText.of(target), e);
-          }
-        }
-        position += n;
+      for (; position < end; position += CHUNK) {
+        out.add(new long[] {position, Math.min(CHUNK, end - position)});
       }
     }
+    return out;
+  }
+
+  /**
+   * Copies the chunks with {@code threads} workers, each writing through its own channel of the
+   * output (the kernel's copies of a sparse source run on every core, as qemu-img's do).
+   */
+  private static void copyChunks(SeekableByteChannel source, Path temp, List<long[]> chunks,
+      int threads) throws IOException {
+    AtomicInteger next = new AtomicInteger();
+    Callable<Void> worker = () -> {
+      ByteBuffer buffer = ByteBuffer.allocateDirect(CHUNK);
+      try (FileChannel sink = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        for (int i = next.getAndIncrement(); i < chunks.size(); i = next.getAndIncrement()) {
+          copyChunk(source, sink, chunks.get(i)[0], (int) chunks.get(i)[1], buffer);
+        }
+        sink.force(false);
+      }
+      return null;
+    };
+    if (threads == 1) {
+      call(worker);
+      return;
+    }
+    ExecutorService helpers = Executors.newFixedThreadPool(threads - 1, r -> {
+      Thread t = new Thread(r, "raw-convert");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<Void>> others = new ArrayList<>();
+      for (int i = 1; i < threads; i++) {
+        others.add(helpers.submit(worker));
+      }
+      IOException failure = null;
+      try {
+        call(worker);
+      } catch (IOException | RuntimeException e) {
+        next.set(chunks.size()); // the others stop at their next chunk
+        throw e;
+      } finally {
+        for (Future<Void> f : others) {
+          try {
+            f.get();
+          } catch (ExecutionException e) {
+            failure = failure != null ? failure : asIo(e.getCause());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = new InterruptedIOException("interrupted while converting");
+          }
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+    } finally {
+      helpers.shutdownNow();
+    }
+  }
+
+  private static void call(Callable<Void> worker) throws IOException {
+    try {
+      worker.call();
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw asIo(e);
+    }
+  }
+
+  private static IOException asIo(Throwable t) {
+    if (t instanceof RuntimeException r) {
+      throw r;
+    }
+    return t instanceof IOException io ? io : new IOException(t);
+  }
+
+  private static void copyChunk(SeekableByteChannel source, FileChannel sink, long position,
+      int n, ByteBuffer buffer) throws IOException {
+    if (source instanceof SparseChannel sparse && !startsWithZeros(sparse, position, n, buffer)) {
+      // data: the source may have the kernel copy it, file to file, never through here
+      sink.position(position);
+      if (sparse.transferTo(position, n, sink) != n) {
+        throw ended(position, source.size());
+      }
+      return;
+    }
+    // maybe all zeros: read it to know, and leave a hole if so
+    read(source, position, buffer.clear().limit(n));
+    buffer.flip();
+    if (!allZero(buffer)) {
+      while (buffer.hasRemaining()) {
+        sink.write(buffer, position + buffer.position());
+      }
+    }
+  }
+
+  /** Whether the chunk's first bytes are zeros (then it is read whole, to skip it if all are). */
+  private static boolean startsWithZeros(SparseChannel source, long position, int length,
+      ByteBuffer buffer) throws IOException {
+    read(source, position, buffer.clear().limit(Math.min(length, PEEK)));
+    return allZero(buffer.flip());
+  }
+
+  /** Fills {@code buffer} from {@code position}; the source's position is shared, so locked. */
+  private static void read(SeekableByteChannel source, long position, ByteBuffer buffer)
+      throws IOException {
+    synchronized (source) {
+      source.position(position);
+      while (buffer.hasRemaining()) {
+        if (source.read(buffer) < 0) {
+          throw ended(position + buffer.position(), source.size());
+        }
+      }
+    }
+  }
+
+  private static StoreIOException ended(long at, long size) {
+    return new StoreIOException("the image ended at byte " + at + " of " + size);
   }
 
   private static boolean allZero(ByteBuffer b) {

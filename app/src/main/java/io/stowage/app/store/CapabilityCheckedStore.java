@@ -57,6 +57,11 @@ final class CapabilityCheckedStore implements Store {
   }
 
   @Override
+  public java.util.Optional<io.stowage.api.content.ContentStore> content() {
+    return delegate.content();
+  }
+
+  @Override
   public AddResult add(AddRequest request) {
     require(Capability.WRITE, "store images");
     return delegate.add(request);

@@ -1,8 +1,7 @@
 package io.stowage.api.cache;
 
-
-
 import io.stowage.api.InstanceContext;
+import io.stowage.api.BadStoreConfigurationException;
 import io.stowage.api.store.StoreProvider;
 import org.pf4j.ExtensionPoint;
 

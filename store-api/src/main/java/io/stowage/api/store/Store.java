@@ -87,6 +87,14 @@ public interface Store extends AutoCloseable {
    */
   void delete(Location location);
 
+  /**
+   * This store's content-addressed API ({@code stowage content ...}), when it is a content store.
+   * The default has none.
+   */
+  default java.util.Optional<io.stowage.api.content.ContentStore> content() {
+    return java.util.Optional.empty();
+  }
+
   /** Releases what the store holds. The default does nothing. */
   @Override
   default void close() {}

@@ -1,0 +1,31 @@
+package io.stowage.app.image;
+
+import io.stowage.api.DataSize;
+import io.stowage.app.config.ConfigLoader;
+import io.stowage.app.config.ConfigSections;
+import io.stowage.app.config.HostConfig;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The {@code quota:} section: how many bytes of image data each project may store
+ * ({@code quota: {per_project: 100GiB}}). Images without an owner count against no quota.
+ *
+ * @param perProject the limit per project; empty: unlimited
+ */
+public record ProjectQuota(Optional<DataSize> perProject) {
+  /** No limit. */
+  public static final ProjectQuota NONE = new ProjectQuota(Optional.empty());
+
+  public ProjectQuota {
+    Objects.requireNonNull(perProject, "perProject");
+  }
+
+  record Section(DataSize perProject) {}
+
+  /** Reads {@code quota:} from the configuration's file. */
+  public static ProjectQuota read(HostConfig config, ConfigLoader loader) {
+    return new ProjectQuota(ConfigSections.bind(config, loader, "quota", Section.class)
+        .map(Section::perProject));
+  }
+}

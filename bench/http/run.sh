@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# The image service over loopback, side by side with the references, on one 1 GiB random input:
+#   up-stowage     curl -T into `stowage serve` (PUT /v2/images/{id}/file, md5 + sha512, the
+#                  shipped filesystem store: durable, fsync before commit)
+#   up-glance      curl -T into the real Glance 25.1 (Debian python3-glance, filesystem store)
+#   put            `stowage put` of the same file (the CLI, JVM start included)
+#   down-stowage   GET /v2/images/{id}/file of a stored image (sendfile)
+#   down-nginx     Debian nginx (sendfile on) serving the same stored file
+#   c16 / c1       16 concurrent 256 MiB uploads vs one 256 MiB upload (aggregate throughput)
+#   rss-4g         peak RSS (VmHWM) of a fresh server over a 4 GiB chunked upload and download
+# Variants alternate within each round (the order flips every round); each timed run starts
+# after `sync` with the input in the page cache.
+# Usage: bench/http/run.sh [rounds]      (WORK=/var/tmp/stowage-http-bench by default)
+set -euo pipefail
+ROUNDS=${1:-5}
+WORK=${WORK:-/var/tmp/stowage-http-bench}
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+PY=/usr/bin/python3
+SP=19494; GP=19495; NP=19496
+
+mvn -B -q -o -f "$ROOT/pom.xml" -pl store-api,store-filesystem,hyperv-vhdx,app -am install -DskipTests
+# A snapshot of the distribution, so that rebuilding the tree while this runs changes nothing.
+rm -rf "$WORK/dist" "$WORK/s" "$WORK/g" "$WORK/n" && mkdir -p "$WORK/s" "$WORK/g" "$WORK/n"
+cp -r "$ROOT/app/target/stowage" "$WORK/dist"
+cat > "$WORK/s/stowage.yaml" <<EOC
+plugins: { dir: $WORK/dist/plugins }
+registry: { url: "jdbc:sqlite:registry.db" }
+default_store: local
+stores:
+  local: { type: filesystem, datadir: images }
+EOC
+
+INPUT="$WORK/data.bin"
+if [ ! -f "$INPUT" ] || [ "$(stat -c %s "$INPUT")" != 1073741824 ]; then
+  head -c 1G /dev/urandom > "$INPUT"
+fi
+head -c 256M "$INPUT" > "$WORK/data256.bin"
+cat "$INPUT" "$WORK/data256.bin" > /dev/null
+
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  [ -f "$WORK/g/api.pid" ] && kill "$(cat "$WORK/g/api.pid")" 2>/dev/null || true
+  [ -f "$WORK/n/nginx.pid" ] && kill "$(cat "$WORK/n/nginx.pid")" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+start_stowage() { # $1 extra JVM options
+  : > "$WORK/s/serve.out"
+  STOWAGE_JAVA_OPTS="${1:-}" "$WORK/dist/bin/stowage" serve --config "$WORK/s/stowage.yaml" --port $SP \
+    > "$WORK/s/serve.out" 2> "$WORK/s/serve.err" &
+  SPID=$!; PIDS+=($SPID)
+  for _ in $(seq 120); do grep -q listening "$WORK/s/serve.out" && return 0; sleep 0.5; done
+  echo "stowage serve did not start: $(cat "$WORK/s/serve.err")" >&2; exit 1
+}
+start_stowage
+PORT=$GP /work/shared/reference/glance-api.sh "$WORK/g" >/dev/null
+cat > "$WORK/n/nginx.conf" <<EOC
+daemon on; worker_processes 1; pid $WORK/n/nginx.pid; error_log $WORK/n/error.log;
+events { worker_connections 64; }
+http { access_log off; sendfile on; tcp_nopush on;
+  server { listen 127.0.0.1:$NP; root $WORK/s/images; location / { default_type application/octet-stream; } } }
+EOC
+nginx -c "$WORK/n/nginx.conf"
+
+create() { # $1 base url → image id
+  curl -sfS -X POST "$1/v2/images" -H 'Content-Type: application/json' \
+    -d '{"disk_format":"raw","container_format":"bare"}' | $PY -c 'import json,sys;print(json.load(sys.stdin)["id"])'
+}
+upload() { # $1 base $2 id $3 file → seconds
+  local out
+  out=$(curl -sS -o /dev/null -w '%{http_code} %{time_total}' -T "$3" -H 'Content-Type: application/octet-stream' "$1/v2/images/$2/file")
+  [ "${out%% *}" = 204 ] || { echo "upload to $1 answered ${out%% *}" >&2; exit 1; }
+  echo "${out#* }"
+}
+download() { # $1 url → seconds
+  local out
+  out=$(curl -sS -o /dev/null -w '%{http_code} %{time_total}' "$1")
+  [ "${out%% *}" = 200 ] || { echo "GET $1 answered ${out%% *}" >&2; exit 1; }
+  echo "${out#* }"
+}
+now() { date +%s.%N; }
+
+RESULTS="$WORK/results.txt"; : > "$RESULTS"
+# One image kept for the download comparison.
+KEEP=$(create "http://127.0.0.1:$SP"); upload "http://127.0.0.1:$SP" "$KEEP" "$INPUT" >/dev/null
+cat "$WORK/s/images/$KEEP" > /dev/null
+expected=$(md5sum < "$INPUT" | cut -d' ' -f1)
+[ "$(curl -sS "http://127.0.0.1:$SP/v2/images/$KEEP/file" | md5sum | cut -d' ' -f1)" = "$expected" ]
+[ "$(curl -sS "http://127.0.0.1:$NP/$KEEP" | md5sum | cut -d' ' -f1)" = "$expected" ]
+
+run() {
+  local v=$1 t id
+  sync
+  case $v in
+    up-stowage) id=$(create "http://127.0.0.1:$SP"); t=$(upload "http://127.0.0.1:$SP" "$id" "$INPUT")
+      curl -sfS -X DELETE "http://127.0.0.1:$SP/v2/images/$id" ;;
+    up-glance) id=$(create "http://127.0.0.1:$GP"); t=$(upload "http://127.0.0.1:$GP" "$id" "$INPUT")
+      curl -sfS -X DELETE "http://127.0.0.1:$GP/v2/images/$id" ;;
+    put) id=put-$RANDOM$RANDOM; local a; a=$(now)
+      "$WORK/dist/bin/stowage" put --config "$WORK/s/stowage.yaml" --id "$id" "$INPUT" > /dev/null
+      t=$(echo "$(now) - $a" | bc); "$WORK/dist/bin/stowage" rm --config "$WORK/s/stowage.yaml" "file://$WORK/s/images/$id" >/dev/null 2>&1 || rm -f "$WORK/s/images/$id" ;;
+    down-stowage) t=$(download "http://127.0.0.1:$SP/v2/images/$KEEP/file") ;;
+    down-nginx) t=$(download "http://127.0.0.1:$NP/$KEEP") ;;
+    c1) id=$(create "http://127.0.0.1:$SP"); t=$(upload "http://127.0.0.1:$SP" "$id" "$WORK/data256.bin")
+      curl -sfS -X DELETE "http://127.0.0.1:$SP/v2/images/$id" ;;
+    c16) local ids=() a; for i in $(seq 16); do ids+=("$(create "http://127.0.0.1:$SP")"); done
+      a=$(now)
+      local jobs=()
+      for id in "${ids[@]}"; do upload "http://127.0.0.1:$SP" "$id" "$WORK/data256.bin" > /dev/null & jobs+=($!); done
+      for j in "${jobs[@]}"; do wait "$j" || { echo "a concurrent upload failed" >&2; exit 1; }; done
+      t=$(echo "$(now) - $a" | bc)
+      for id in "${ids[@]}"; do curl -sfS -X DELETE "http://127.0.0.1:$SP/v2/images/$id"; done ;;
+  esac
+  echo "$v $t" >> "$RESULTS"
+  echo "round $r $v $t" >&2
+}
+
+VARIANTS=(up-stowage up-glance put down-stowage down-nginx c1 c16)
+for r in $(seq "$ROUNDS"); do
+  if (( r % 2 )); then order=("${VARIANTS[@]}"); else order=(); for ((i=${#VARIANTS[@]}-1; i>=0; i--)); do order+=("${VARIANTS[$i]}"); done; fi
+  for v in "${order[@]}"; do run "$v"; done
+done
+
+# Peak RSS of a fresh server (default heap) over 4 GiB up (chunked) and down.
+kill "$SPID"; wait "$SPID" 2>/dev/null || true
+start_stowage
+id=$(create "http://127.0.0.1:$SP")
+code=$(cat "$INPUT" "$INPUT" "$INPUT" "$INPUT" | curl -sS -o /dev/null -w '%{http_code}' -H 'Transfer-Encoding: chunked' \
+  -H 'Content-Type: application/octet-stream' -T - "http://127.0.0.1:$SP/v2/images/$id/file")
+[ "$code" = 204 ] || { echo "4 GiB upload answered $code" >&2; exit 1; }
+download "http://127.0.0.1:$SP/v2/images/$id/file" > /dev/null
+JPID=$(pgrep -P "$SPID" java || echo "$SPID")
+echo "rss-4g $(awk '/VmHWM/{print $2}' /proc/$JPID/status)" >> "$RESULTS"
+curl -sfS -X DELETE "http://127.0.0.1:$SP/v2/images/$id"
+
+$PY - "$RESULTS" <<'EOP'
+import sys, statistics
+rows = {}
+for line in open(sys.argv[1]):
+    v, t = line.split()
+    rows.setdefault(v, []).append(float(t))
+med = {v: statistics.median(ts) for v, ts in rows.items()}
+print("| variant | median | runs |\n|---|---|---|")
+for v, ts in rows.items():
+    unit = " KiB" if v == "rss-4g" else " s"
+    print(f"| {v} | {med[v]:.2f}{unit} | {' '.join(f'{t:.2f}' for t in ts)} |")
+if "up-glance" in med:
+    print(f"\nupload Stowage vs Glance: {med['up-glance'] / med['up-stowage']:.2f}x faster")
+    print(f"upload over HTTP vs stowage put: {med['put'] / med['up-stowage']:.2f}x")
+    print(f"download Stowage vs nginx: {med['down-nginx'] / med['down-stowage']:.2f}x")
+    print(f"16 x 256 MiB aggregate vs one 256 MiB stream: {16 * med['c1'] / med['c16']:.2f}x")
+EOP

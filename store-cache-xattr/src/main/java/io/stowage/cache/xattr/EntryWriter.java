@@ -1,0 +1,197 @@
+package io.stowage.cache.xattr;
+
+import io.stowage.api.InvalidImageDataException;
+import io.stowage.api.SizeMismatchException;
+import io.stowage.api.StowageException;
+import io.stowage.api.cache.CacheWriter;
+import io.stowage.api.cache.CachedImage;
+import io.stowage.api.cache.ExpectedImage;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one entry: into {@code incomplete/<id>} while holding the image's writer lock; commit
+ * checks the expected size and checksums, tags the file with its access record and renames it
+ * into the folder (atomic: readers see no entry or the whole one); failure renames it into
+ * {@code invalid/<id>} with the reason in {@code user.error}, as Glance does. A process killed
+ * meanwhile leaves only a file in {@code incomplete/} whose writer lock is free, which {@link
+ * XattrCacheDriver#reapStalled} removes.
+ */
+final class EntryWriter implements CacheWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(EntryWriter.class);
+
+  private enum State { OPEN, COMMITTED, ABORTED }
+
+  private final CacheFolder folder;
+  private final String id;
+  private final Path path;
+  private final FileChannel channel;
+  private final FileLock claim;
+  private final ExpectedImage expected;
+  private final Optional<MessageDigest> md5;
+  private final Optional<MessageDigest> multihash;
+  private final Clock clock;
+  private long written;
+  private State state = State.OPEN;
+
+  /** Something that says what time it is, in the driver's precision. */
+  interface Clock {
+    Instant now();
+  }
+
+  EntryWriter(CacheFolder folder, String id, FileChannel channel, FileLock claim,
+      ExpectedImage expected, Clock clock) {
+    this.folder = folder;
+    this.id = id;
+    this.path = folder.incomplete.resolve(id);
+    this.channel = channel;
+    this.claim = claim;
+    this.expected = expected;
+    this.md5 = expected.md5().map(x -> digest("MD5"));
+    this.multihash = expected.multihash().map(m -> m.algorithm().newDigest());
+    this.clock = clock;
+  }
+
+  private static MessageDigest digest(String name) {
+    try {
+      return MessageDigest.getInstance(name);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has " + name, e);
+    }
+  }
+
+  @Override
+  public int write(ByteBuffer src) throws IOException {
+    if (state != State.OPEN) {
+      throw new ClosedChannelException();
+    }
+    ByteBuffer seen = src.duplicate();
+    int n;
+    try {
+      n = channel.write(src);
+    } catch (IOException e) {
+      StowageException failure = IoFailures.onWrite("writing cache entry " + id, e);
+      abort(failure.getMessage());
+      throw failure;
+    }
+    if (md5.isPresent() || multihash.isPresent()) {
+      seen.limit(seen.position() + n);
+      md5.ifPresent(d -> d.update(seen.duplicate()));
+      multihash.ifPresent(d -> d.update(seen.duplicate()));
+    }
+    written += n;
+    return n;
+  }
+
+  @Override
+  public long written() {
+    return written;
+  }
+
+  @Override
+  public boolean isOpen() {
+    return state == State.OPEN;
+  }
+
+  @Override
+  public void commit() {
+    if (state != State.OPEN) {
+      throw new IllegalStateException("cache writer of " + id + " is already " + state);
+    }
+    if (expected.size().isPresent() && expected.size().getAsLong() != written) {
+      String reason = "image " + id + " has " + written + " bytes, expected "
+          + expected.size().getAsLong();
+      abort(reason);
+      throw new SizeMismatchException(reason);
+    }
+    check("md5", md5, expected.md5());
+    check("multihash", multihash, expected.multihash().map(m -> m.value()));
+    Instant now = clock.now();
+    try {
+      // The record goes on before the rename: a committed entry always has one.
+      AccessRecord record = AccessRecord.committed(written, now);
+      Xattrs.write(path, Xattrs.ACCESS, record.text());
+      Xattrs.write(path, Xattrs.HITS, "0"); // for Glance's tools, which expect the attribute
+      Instant modified = Files.getLastModifiedTime(path).toInstant();
+      Files.move(path, folder.entry(id), StandardCopyOption.ATOMIC_MOVE);
+      state = State.COMMITTED;
+      Files.deleteIfExists(folder.queue.resolve(id));
+      folder.index.put(new CachedImage(id, written, modified, now, 0), record);
+    } catch (IOException e) {
+      StowageException failure = IoFailures.onWrite("committing cache entry " + id, e);
+      if (state == State.OPEN) {
+        abort(failure.getMessage());
+      }
+      throw failure;
+    } finally {
+      if (state == State.COMMITTED) {
+        finish();
+      }
+    }
+  }
+
+  private void check(String what, Optional<MessageDigest> digest, Optional<String> want) {
+    if (digest.isEmpty() || want.isEmpty()) {
+      return;
+    }
+    String got = HexFormat.of().formatHex(digest.get().digest());
+    if (!got.equals(want.get())) {
+      String reason = "image " + id + " " + what + " is " + got + ", expected " + want.get();
+      abort(reason);
+      throw new InvalidImageDataException(reason);
+    }
+  }
+
+  @Override
+  public void abort(String reason) {
+    if (state != State.OPEN) {
+      return;
+    }
+    state = State.ABORTED;
+    try {
+      Xattrs.write(path, Xattrs.ERROR, reason.isEmpty() ? "aborted" : reason);
+      Files.move(path, folder.invalid.resolve(id), StandardCopyOption.ATOMIC_MOVE);
+      LOG.debug("cache write of {} rolled back to invalid/: {}", id, reason);
+    } catch (NoSuchFileException e) {
+      LOG.debug("cache write of {} was reaped while it ran", id);
+    } catch (IOException e) {
+      // No room even for the attribute, say: the partial data must not stay where a writer's
+      // debris is expected to be live.
+      try {
+        Files.deleteIfExists(path);
+      } catch (IOException again) {
+        LOG.warn("cannot move aside or delete {}: {}", path, IoFailures.describe(again));
+      }
+    } finally {
+      finish();
+    }
+  }
+
+  private void finish() {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      LOG.debug("closing {}: {}", path, IoFailures.describe(e));
+    }
+    folder.releaseWriter(id, claim);
+  }
+
+  @Override
+  public void close() {
+    abort("incomplete fetch");
+  }
+}

@@ -1,0 +1,52 @@
+package io.stowage.content;
+
+import io.stowage.api.BadStoreConfigurationException;
+import io.stowage.api.InstanceContext;
+import io.stowage.api.InvalidRequestException;
+import io.stowage.api.content.DigestAlgorithm;
+import io.stowage.api.store.Store;
+import io.stowage.api.store.StoreProvider;
+import org.pf4j.Extension;
+
+/**
+ * The {@code content} store type: a content-addressed blob store (also an
+ * {@link io.stowage.api.content.ContentStore}) whose images are addressed as
+ * {@code content:///<alg>/<hex>?image=<id>}. Stateless and thread-safe.
+ */
+@Extension
+public final class ContentStoreProvider implements StoreProvider<ContentConfig> {
+
+  @Override
+  public String type() {
+    return "content";
+  }
+
+  @Override
+  public Class<ContentConfig> configType() {
+    return ContentConfig.class;
+  }
+
+  /**
+   * Validates {@code config}, creates the root's folders and returns the store.
+   *
+   * @throws BadStoreConfigurationException a value is invalid or the root cannot be created
+   */
+  @Override
+  public Store create(ContentConfig config, InstanceContext context) {
+    if (config.root().isBlank()) {
+      throw new BadStoreConfigurationException("root", "a folder is required");
+    }
+    DigestAlgorithm algorithm;
+    try {
+      algorithm = DigestAlgorithm.of(config.digest());
+    } catch (InvalidRequestException e) {
+      throw new BadStoreConfigurationException("digest", e.getMessage());
+    }
+    if (config.ingestExpiry().isNegative() || config.ingestExpiry().isZero()) {
+      throw new BadStoreConfigurationException("ingest_expiry", "must be positive");
+    }
+    return LocalContentStore.open(
+        context.instanceId(), context.resolve(config.root()), algorithm, config.ingestExpiry(),
+        config.checkpointInterval().bytes());
+  }
+}

@@ -1,0 +1,215 @@
+package io.stowage.content;
+
+import io.stowage.api.IoFailures;
+import io.stowage.api.BadLocationException;
+import io.stowage.api.ByteRange;
+import io.stowage.api.DuplicateException;
+import io.stowage.api.ImageData;
+import io.stowage.api.ImageIds;
+import io.stowage.api.InvalidRequestException;
+import io.stowage.api.LockedException;
+import io.stowage.api.NotFoundException;
+import io.stowage.api.content.CommitResult;
+import io.stowage.api.content.Digest;
+import io.stowage.api.content.Labels;
+import io.stowage.api.store.AddRequest;
+import io.stowage.api.store.AddResult;
+import io.stowage.api.store.ImageMeter;
+import io.stowage.api.store.Location;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+
+/**
+ * The content store as an image {@link io.stowage.api.store.Store}. An image is ingested under the
+ * ref {@code stowage-image:<id>} and committed under its digest, so identical images share one
+ * blob. Each image holds a reference on its blob — the label {@code stowage.io/image.<id>} — and
+ * an index entry {@code images/<sha256 of id>} naming the digest. Deleting an image drops its
+ * reference and deletes the blob only when no image reference remains, all under the blob's
+ * stripe lock, so concurrent adds and deletes of identical images never lose a blob an image
+ * still needs.
+ *
+ * <p>Locations are {@code content:///<alg>/<hex>?image=<id>}.
+ */
+final class ImageShelf {
+  static final String SCHEME = "content";
+  static final String LABEL_PREFIX = "stowage.io/image.";
+
+  private final LocalContentStore store;
+  private final Layout layout;
+  private final String storeId;
+
+  ImageShelf(LocalContentStore store, Layout layout, String storeId) {
+    this.store = store;
+    this.layout = layout;
+    this.storeId = storeId;
+  }
+
+  private record Ref(Digest digest, String imageId) {}
+
+  AddResult add(AddRequest request) {
+    String id = request.imageId();
+    Path index = layout.image(id);
+    if (Files.exists(index)) {
+      throw duplicate(id);
+    }
+    IngestWriter writer;
+    try {
+      writer = store.openWriter("stowage-image:" + id, OptionalLong.empty(), false);
+    } catch (LockedException e) {
+      throw new DuplicateException("image \"" + id + "\" is being added by another writer");
+    }
+    boolean done = false;
+    try {
+      if (Files.exists(index)) {
+        throw duplicate(id);
+      }
+      if (writer.status().offset() != 0) {
+        writer.truncate(0); // what an add that crashed left
+      }
+      // md5, the multihash, size cap, declared size and progress: the host's metering.
+      ImageMeter.Reading reading = ImageMeter.copy(request, (block, position) -> writer.write(block));
+      CommitResult committed = writer.commit(OptionalLong.of(reading.size()), Optional.empty(),
+          Map.of(LABEL_PREFIX + id, Instant.now().toString()));
+      done = true;
+      writeIndex(index, committed.digest());
+      return reading.resultAt(location(committed.digest(), id));
+    } catch (IOException e) {
+      throw IoFailures.onWrite("adding image \"" + id + "\"", e);
+    } finally {
+      if (!done) {
+        writer.discard();
+      }
+    }
+  }
+
+  private void writeIndex(Path index, Digest digest) throws IOException {
+    Path temp = index.resolveSibling("." + index.getFileName() + ".tmp");
+    Files.writeString(temp, digest.toString(), StandardCharsets.US_ASCII);
+    Files.move(temp, index, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  ImageData get(Location location, ByteRange range) {
+    Ref ref = stored(location);
+    return store.read(ref.digest, range);
+  }
+
+  long size(Location location) {
+    Ref ref = stored(location);
+    try {
+      return Files.size(layout.blob(ref.digest));
+    } catch (NoSuchFileException e) {
+      throw notFound(location);
+    } catch (IOException e) {
+      throw IoFailures.onRead("reading " + location, e);
+    }
+  }
+
+  void delete(Location location) {
+    Ref ref = parse(location.uri());
+    try (BlobLocks.Held lock = store.blobs().locks().lock(ref.digest)) {
+      if (!indexed(ref)) {
+        throw notFound(location);
+      }
+      Files.delete(layout.image(ref.imageId));
+      dropReference(ref);
+    } catch (IOException e) {
+      throw IoFailures.onWrite("deleting " + location, e);
+    }
+  }
+
+  /** Removes the image's label; deletes the blob when no image label remains. Holds the stripe. */
+  private void dropReference(Ref ref) throws IOException {
+    if (!Files.exists(layout.blob(ref.digest))) {
+      return;
+    }
+    BlobMeta meta = store.blobs().metaOf(ref.digest);
+    Map<String, String> labels = new TreeMap<>(meta.labels());
+    labels.remove(LABEL_PREFIX + ref.imageId);
+    if (labels.keySet().stream().noneMatch(k -> k.startsWith(LABEL_PREFIX))) {
+      try {
+        store.blobs().deleteLocked(ref.digest);
+      } catch (NotFoundException e) {
+        // Deleted through the content API meanwhile.
+      }
+    } else {
+      new BlobMeta(meta.createdAt(), Instant.now(), Labels.copyOf(labels))
+          .write(layout.meta(ref.digest));
+    }
+  }
+
+  boolean owns(URI uri) {
+    try {
+      return indexed(parse(uri));
+    } catch (BadLocationException e) {
+      return false;
+    }
+  }
+
+  private Ref stored(Location location) {
+    Ref ref = parse(location.uri());
+    if (!indexed(ref)) {
+      throw notFound(location);
+    }
+    return ref;
+  }
+
+  private boolean indexed(Ref ref) {
+    try {
+      return Files.readString(layout.image(ref.imageId), StandardCharsets.US_ASCII)
+          .equals(ref.digest.toString());
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private Location location(Digest digest, String imageId) {
+    try {
+      URI uri = new URI(SCHEME, null, "/" + digest.algorithm().id() + "/" + digest.hex(),
+          "image=" + imageId, null);
+      return Location.of(uri, storeId, Map.of());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException("cannot form a location for image " + imageId, e);
+    }
+  }
+
+  private static Ref parse(URI uri) {
+    if (!SCHEME.equalsIgnoreCase(uri.getScheme())) {
+      throw new BadLocationException("location \"" + uri + "\" is not a content: location");
+    }
+    String path = uri.getPath();
+    String query = uri.getQuery();
+    if (path == null || query == null || !query.startsWith("image=")) {
+      throw new BadLocationException("location \"" + uri
+          + "\" is not of the form content:///<alg>/<hex>?image=<id>");
+    }
+    String[] parts = path.split("/", -1);
+    try {
+      if (parts.length != 3 || !parts[0].isEmpty()) {
+        throw new InvalidRequestException("expected /<alg>/<hex>");
+      }
+      Digest digest = Digest.parse(parts[1] + ":" + parts[2]);
+      return new Ref(digest, ImageIds.requireValid(query.substring("image=".length())));
+    } catch (InvalidRequestException e) {
+      throw new BadLocationException("location \"" + uri + "\": " + e.getMessage());
+    }
+  }
+
+  private static DuplicateException duplicate(String id) {
+    return new DuplicateException("image \"" + id + "\" is already stored");
+  }
+
+  private static NotFoundException notFound(Location location) {
+    return new NotFoundException("no image at " + location);
+  }
+}
