@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.stowage.api.ByteRange;
 import io.stowage.api.ImageData;
 import io.stowage.api.InvalidRequestException;
+import io.stowage.api.io.AtomicFile;
 import io.stowage.app.Host;
 import io.stowage.app.config.ConfigLoader;
 import io.stowage.app.image.ImageJson;
@@ -236,6 +237,9 @@ final class ImageCommand implements Runnable {
     @Option(names = {"--file", "-o"}, paramLabel = "FILE|-", description = "Where to write (default: standard output).")
     String file = "-";
 
+    @Option(names = "--force", description = "Replace an existing output file.")
+    boolean force;
+
     @Override
     public Integer call() throws IOException {
       return image.run(options, images -> {
@@ -251,14 +255,11 @@ final class ImageCommand implements Runnable {
             copy(data, Channels.newChannel(image.out()), progress);
             image.out().flush();
           } else {
-            Path target = Path.of(file).toAbsolutePath();
-            Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".part");
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-              copy(data, out, progress);
-              out.force(true);
-              Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-              Files.deleteIfExists(temp);
+            // The same rules as every command that writes a file: whole or nothing, an
+            // existing file kept unless --force, leftovers of a killed download removed.
+            try (AtomicFile out = OutputFile.open(Path.of(file), force, List.of())) {
+              copy(data, out.channel(), progress);
+              OutputFile.commit(out, force);
             }
           }
         }

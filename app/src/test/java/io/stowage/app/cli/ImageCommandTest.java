@@ -90,6 +90,14 @@ class ImageCommandTest {
     Run downloaded = stowage("image", "download", id, "--file", out.toString());
     assertThat(downloaded.code()).as(downloaded.err()).isZero();
     assertThat(Files.readAllBytes(out)).isEqualTo(data);
+    Files.write(out, new byte[] {7});
+    Run kept = stowage("image", "download", id, "--file", out.toString());
+    assertThat(kept.code()).isEqualTo(1);
+    assertThat(kept.err()).isEqualTo("stowage: " + out + " exists (--force replaces it)\n");
+    assertThat(Files.readAllBytes(out)).containsExactly(7);
+    Run replaced = stowage("image", "download", id, "--file", out.toString(), "--force");
+    assertThat(replaced.code()).as(replaced.err()).isZero();
+    assertThat(Files.readAllBytes(out)).isEqualTo(data);
     Run toStdout = stowage("image", "download", id);
     assertThat(toStdout.out().getBytes(StandardCharsets.ISO_8859_1).length).isPositive();
 
