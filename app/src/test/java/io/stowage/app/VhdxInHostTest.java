@@ -168,15 +168,15 @@ class VhdxInHostTest {
   /** qemu-img's fixed files whose last block is only partly in the file read as qemu reads them. */
   @Test
   void fixedVhdxEndingInsideItsLastBlock() throws Exception {
-    Path image = home.resolve("fixed.vhdx");
+    Path image = home.resolve("partial-last-block.vhdx");
     run("qemu-img", "create", "-q", "-f", "vhdx", "-o", "subformat=fixed,block_size=8M,block_state_zero=off",
         image.toString(), "20M");
     run("qemu-io", "-f", "vhdx", "-c", "write -q -P 0xab 20447232 524288", image.toString());
     JsonNode info = CliRun.run(config, "inspect", image.toString(), "--json").json();
     assertThat(info.get("virtual_size").asLong()).isEqualTo(20L << 20);
     assertThat(info.get("safety")).isEmpty();
-    Path ours = home.resolve("fixed.raw");
-    Path theirs = home.resolve("fixed.qemu.raw");
+    Path ours = home.resolve("partial-last-block.raw");
+    Path theirs = home.resolve("partial-last-block.qemu.raw");
     CliRun convert = CliRun.run(config, "disk", "convert", "--to", "raw", image.toString(), ours.toString());
     assertThat(convert.exitCode()).as(convert.stderr()).isZero();
     run("qemu-img", "convert", "-O", "raw", image.toString(), theirs.toString());
