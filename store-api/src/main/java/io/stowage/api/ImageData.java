@@ -24,6 +24,19 @@ public interface ImageData extends Closeable {
   ReadableByteChannel channel();
 
   /**
+   * The {@code size} bytes of {@code file} from {@code start}, read through {@code channel},
+   * which the result owns and closes. Whole-range copies go to the kernel
+   * ({@code sendfile}/{@code copy_file_range}) and {@link #fileRegion()} is present, so a server
+   * can send the bytes without reading them. A file that shrinks while it is read is a
+   * {@link StoreIOException}. Not thread-safe: one reader.
+   *
+   * @param file the file's path, for messages
+   */
+  static ImageData ofFile(java.nio.file.Path file, FileChannel channel, long start, long size) {
+    return new FileImageData(file, channel, start, size);
+  }
+
+  /**
    * Copies every remaining byte to {@code target} and returns how many were copied.
    * Implementations backed by files override this to copy without passing through the heap.
    *

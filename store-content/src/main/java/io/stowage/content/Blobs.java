@@ -179,7 +179,7 @@ final class Blobs {
     try {
       long size = channel.size();
       long length = range.lengthWithin(size);
-      return new FileImageData(blob, channel, range.offset(), length);
+      return ImageData.ofFile(blob, channel, range.offset(), length);
     } catch (IOException | RuntimeException e) {
       try {
         channel.close();

@@ -300,7 +300,7 @@ final class FilesystemStore implements Store {
       requireImage(file);
       channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
       long length = range.lengthWithin(channel.size());
-      ImageData data = new FileImageData(file, channel, range.offset(), length);
+      ImageData data = ImageData.ofFile(file, channel, range.offset(), length);
       channel = null;
       return data;
     } catch (NoSuchFileException e) {

@@ -1,9 +1,5 @@
-package io.stowage.content;
+package io.stowage.api;
 
-import io.stowage.api.IoFailures;
-
-import io.stowage.api.ImageData;
-import io.stowage.api.StoreIOException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -11,9 +7,10 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
- * A range of a blob file. {@link #transferTo} hands the copy to the kernel
+ * A range of an image file, made by {@link ImageData#ofFile}. {@link #transferTo} hands the copy to the kernel
  * ({@code sendfile}/{@code copy_file_range}) so the bytes never pass through the heap.
  */
 final class FileImageData implements ImageData {
@@ -57,6 +54,11 @@ final class FileImageData implements ImageData {
     } catch (IOException e) {
       throw IoFailures.onRead("reading " + file, e);
     }
+  }
+
+  @Override
+  public Optional<FileRegion> fileRegion() {
+    return Optional.of(new FileRegion(channel, start + done, size - done));
   }
 
   @Override
