@@ -57,11 +57,25 @@ public final class ImageService {
   private final ImageRegistry registry;
   private final ImageStorage storage;
   private final ProjectQuota quota;
+  private final UploadRecovery recovery;
 
   public ImageService(ImageRegistry registry, ImageStorage storage, ProjectQuota quota) {
+    this(registry, storage, quota, new UploadRecovery(registry, storage,
+        UploadLeaseSettings.DEFAULT, java.time.Clock.systemUTC()));
+  }
+
+  /** @param recovery leases of this process's uploads, and the requeueing of dead ones */
+  public ImageService(ImageRegistry registry, ImageStorage storage, ProjectQuota quota,
+      UploadRecovery recovery) {
     this.registry = registry;
     this.storage = storage;
     this.quota = quota;
+    this.recovery = recovery;
+  }
+
+  /** The leases of this process's uploads and the sweep for dead ones. */
+  public UploadRecovery uploads() {
+    return recovery;
   }
 
   /** The ids of the stores data can go to. */
@@ -200,12 +214,25 @@ public final class ImageService {
         && upload.declaredSize().getAsLong() > limit.getAsLong()) {
       throw quotaExceeded(image, upload.declaredSize().getAsLong());
     }
-    if (!registry.transition(id, ImageStatus.QUEUED, ImageStatus.SAVING)) {
+    // A saving image whose upload died (its process crashed) is requeued first: a retry must
+    // not trip over what a crash left.
+    if (!registry.transition(id, ImageStatus.QUEUED, ImageStatus.SAVING)
+        && !(recovery.requeueIfDead(id)
+            && registry.transition(id, ImageStatus.QUEUED, ImageStatus.SAVING))) {
       ImageRecord now = registry.find(id).orElseThrow(() -> notFound(id));
       throw new ImageConflictException("image " + id + " is " + now.status().wireName()
           + (now.status() == ImageStatus.SAVING ? ": another upload is running" : "")
           + "; only a queued image takes data");
     }
+    recovery.started(id, upload.storeId());
+    try {
+      return store(id, image, upload, limit);
+    } finally {
+      recovery.ended(id);
+    }
+  }
+
+  private ImageRecord store(String id, ImageRecord image, Upload upload, OptionalLong limit) {
     ThrottledProgress recorded = new ThrottledProgress(
         registry, id, upload.declaredSize(), ThrottledProgress.DEFAULT_INTERVAL);
     ProgressListener listener = upload.listener();
