@@ -83,6 +83,11 @@ public final class ImageService {
     return storage.stores().stream().map(s -> s.id()).toList();
   }
 
+  /** Every configured store with its state (a store whose plugin broke is unavailable). */
+  public List<io.stowage.app.service.StoreStatus> stores() {
+    return storage.stores();
+  }
+
   /** The store uploads go to when they name none. */
   public String defaultStoreId() {
     return storage.defaultStoreId();
