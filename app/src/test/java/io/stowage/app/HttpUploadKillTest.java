@@ -84,6 +84,7 @@ class HttpUploadKillTest {
   void uploadsKilledMidStreamAreRetried() throws Exception {
     start();
     Map<String, String> completed = new LinkedHashMap<>();
+    int requeued = 0;
     for (int point = 0; point < KillTest.POINTS; point++) {
       byte[] image = new byte[(1 + random.nextInt(8)) << 20];
       random.nextBytes(image);
@@ -116,6 +117,7 @@ class HttpUploadKillTest {
         assertThat(download(id)).as(at).isEqualTo(sha256(image));
       } else {
         assertThat(status).as(at + ": the dead upload is back in queued").isEqualTo("queued");
+        requeued++;
         assertThat(after.get("size").isNull()).as(at + ": no partial size").isTrue();
         assertThat(data.resolve(id)).as(at + ": no data under the final name").doesNotExist();
         HttpResponse<String> retry = send(request("/v2/images/" + id + "/file")
@@ -128,6 +130,8 @@ class HttpUploadKillTest {
       assertThat(hidden()).as(at + ": nothing left behind").isEmpty();
       completed.put(id, sha256(image));
     }
+    System.out.printf("kill: %d uploads killed; %d requeued and retried, %d finished before the kill%n",
+        KillTest.POINTS, requeued, KillTest.POINTS - requeued);
     for (Map.Entry<String, String> e : completed.entrySet()) {
       assertThat(download(e.getKey())).as("image " + e.getKey() + " intact").isEqualTo(e.getValue());
     }

@@ -281,6 +281,11 @@ public final class ImageService {
         stored.result().md5(), stored.result().multihash(), location));
     if (active.isEmpty()) {
       removeData(id, location);
+      if (registry.find(id).isPresent()) {
+        // Not deleted: this upload's lease expired and another process requeued the image.
+        throw new ImageConflictException("image " + id + " is no longer saving: this upload"
+            + " was taken for dead and the image requeued; its data was removed, upload again");
+      }
       throw new ImageGoneException(
           "image " + id + " was deleted during the upload; the data stored for it was removed");
     }

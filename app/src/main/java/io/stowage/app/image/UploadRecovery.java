@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * sweeping one PostgreSQL registry requeue each dead upload once and never a live one.
  *
  * <p>Partial data: the stores' temporary files are locked by their writer and removed when a
- * store starts ({@code AtomicFile.removeAbandoned}); a sweep that requeued an upload builds the
- * stores it has not built yet so that happens now. Thread-safe.
+ * store starts ({@code AtomicFile.removeAbandoned}); a requeue builds the stores not built yet
+ * so that happens now, and deletes data the upload's store committed under the image id but the
+ * registry never recorded ({@code Store.locate}). Thread-safe.
  */
 public final class UploadRecovery {
   private static final Logger LOG = LoggerFactory.getLogger(UploadRecovery.class);
@@ -61,7 +62,7 @@ public final class UploadRecovery {
   void started(String imageId, Optional<String> storeId) {
     live.add(imageId);
     try {
-      registry.leases().take(imageId, HOLDER, storeId);
+      registry.leases().take(imageId, HOLDER, storeId.or(this::defaultStore));
     } catch (StowageException e) {
       // Without a lease the upload is judged by the image's age: still safe, only slower.
       LOG.warn("image {}: cannot record the upload's lease: {}", imageId, e.getMessage());
@@ -94,14 +95,9 @@ public final class UploadRecovery {
   public List<String> sweep() {
     List<String> requeued = new java.util.ArrayList<>();
     for (UploadLease lease : registry.leases().saving()) {
-      if (isDead(lease) && registry.leases().requeue(lease)) {
-        LOG.warn("image {}: its upload by {} is dead (no heartbeat since {}); back to queued",
-            lease.imageId(), lease.holder().orElse("an unknown process"), lease.renewedAt());
+      if (isDead(lease) && requeue(lease)) {
         requeued.add(lease.imageId());
       }
-    }
-    if (!requeued.isEmpty()) {
-      storage.stores(); // starting a store removes the temporary files no live writer holds
     }
     return requeued;
   }
@@ -109,14 +105,46 @@ public final class UploadRecovery {
   /** Requeues the image if its upload is dead. @return whether it was requeued now */
   boolean requeueIfDead(String imageId) {
     for (UploadLease lease : registry.leases().saving()) {
-      if (lease.imageId().equals(imageId) && isDead(lease) && registry.leases().requeue(lease)) {
-        LOG.warn("image {}: its upload by {} is dead; back to queued", imageId,
-            lease.holder().orElse("an unknown process"));
-        storage.stores();
-        return true;
+      if (lease.imageId().equals(imageId) && isDead(lease)) {
+        return requeue(lease);
       }
     }
     return false;
+  }
+
+  /**
+   * Requeues the dead upload, then removes what it left: data its store committed under the
+   * image id that the registry never recorded (killed between the store's commit and
+   * {@code active}), and, by starting the stores not started yet, temporary files.
+   */
+  private boolean requeue(UploadLease lease) {
+    if (!registry.leases().requeue(lease)) {
+      return false; // renewed, finished or requeued by another process meanwhile
+    }
+    String id = lease.imageId();
+    LOG.warn("image {}: its upload by {} is dead (no heartbeat since {}); back to queued", id,
+        lease.holder().orElse("an unknown process"), lease.renewedAt());
+    try {
+      storage.stores(); // starting a store removes the temporary files no live writer holds
+      boolean recorded = registry.find(id).map(i -> !i.locations().isEmpty()).orElse(true);
+      if (lease.storeId().isPresent() && !recorded) {
+        storage.locate(lease.storeId().get(), id).ifPresent(location -> {
+          LOG.warn("image {}: removing the unrecorded data {} of its dead upload", id, location);
+          storage.delete(location);
+        });
+      }
+    } catch (StowageException e) {
+      LOG.warn("image {}: cannot remove what its dead upload left: {}", id, e.getMessage());
+    }
+    return true;
+  }
+
+  private Optional<String> defaultStore() {
+    try {
+      return Optional.of(storage.defaultStoreId());
+    } catch (StowageException e) {
+      return Optional.empty(); // several stores, none the default: the upload fails anyway
+    }
   }
 
   boolean isDead(UploadLease lease) {
