@@ -1,5 +1,7 @@
 package io.stowage.cache.xattr;
 
+import io.stowage.api.IoFailures;
+
 import io.stowage.api.BadStoreConfigurationException;
 import io.stowage.api.InvalidRequestException;
 import io.stowage.api.ImageIds;

@@ -1,5 +1,7 @@
 package io.stowage.cache.xattr;
 
+import io.stowage.api.IoFailures;
+
 import io.stowage.api.ImageData;
 import io.stowage.api.StoreIOException;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package io.stowage.cache.xattr;
 
+import io.stowage.api.IoFailures;
+
 import io.stowage.api.DuplicateException;
 import io.stowage.api.ImageData;
 import io.stowage.api.LockedException;
@@ -7,6 +9,7 @@ import io.stowage.api.cache.CacheDriver;
 import io.stowage.api.cache.CacheWriter;
 import io.stowage.api.cache.CachedImage;
 import io.stowage.api.cache.ExpectedImage;
+import io.stowage.api.io.AtomicFile;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -103,8 +106,7 @@ final class XattrCacheDriver implements CacheDriver {
   public boolean isBeingCached(String imageId) {
     String id = CacheFolder.checkId(imageId);
     try {
-      return Files.exists(folder.incomplete.resolve(id), LinkOption.NOFOLLOW_LINKS)
-          && folder.writerAlive(id);
+      return folder.writerAlive(id);
     } catch (IOException e) {
       throw IoFailures.onRead("checking the writer of " + id, e);
     }
@@ -270,11 +272,8 @@ final class XattrCacheDriver implements CacheDriver {
       if (isCached(id)) { // committed by the writer that held the claim before us
         throw new DuplicateException("image " + id + " is already cached");
       }
-      // A file already there is a dead writer's: its claim was free. Start over.
-      FileChannel channel = FileChannel.open(folder.incomplete.resolve(id),
-          StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
-      return new EntryWriter(folder, id, channel, claim.get(), expected, XattrCacheDriver::now);
+      AtomicFile file = AtomicFile.create(folder.entry(id), folder.incomplete, id);
+      return new EntryWriter(folder, id, file, claim.get(), expected, XattrCacheDriver::now);
     } catch (IOException | RuntimeException e) {
       folder.releaseWriter(id, claim.get());
       if (e instanceof RuntimeException r) {
@@ -361,20 +360,27 @@ final class XattrCacheDriver implements CacheDriver {
   @Override
   public int reapStalled(Duration grace) {
     int reaped = 0;
+    try {
+      // Temporary files no live writer holds: their process died mid-write.
+      reaped += AtomicFile.removeAbandoned(folder.incomplete).size();
+    } catch (IOException e) {
+      throw IoFailures.onRead("listing " + folder.incomplete, e);
+    }
     Instant cutoff = Instant.now().minus(grace);
-    for (Path file : regularFiles(folder.incomplete)) {
-      String id = file.getFileName().toString();
+    for (Path file : files(folder.incomplete, true)) {
+      String name = file.getFileName().toString();
       try {
         boolean stale = grace.isZero()
             || Files.getLastModifiedTime(file).toInstant().isBefore(cutoff);
-        // A file whose writer lock is free has no writer: its process died mid-write.
-        if ((stale || !folder.writerAlive(id)) && Files.deleteIfExists(file)) {
+        // A live write past the stall time (or a write of Glance's driver, incomplete/<id>,
+        // which takes no lock: by its age only, as Glance reaps).
+        if (stale && Files.deleteIfExists(file)) {
           reaped++;
         }
       } catch (NoSuchFileException e) {
         // Committed or aborted meanwhile.
       } catch (IOException e) {
-        throw IoFailures.onWrite("reaping stalled cache write " + id, e);
+        throw IoFailures.onWrite("reaping stalled cache write " + name, e);
       }
     }
     if (reaped > 0) {
@@ -384,10 +390,15 @@ final class XattrCacheDriver implements CacheDriver {
   }
 
   private static List<Path> regularFiles(Path dir) {
+    return files(dir, false);
+  }
+
+  /** The regular files in {@code dir}; hidden ones only {@code withHidden}. */
+  private static List<Path> files(Path dir, boolean withHidden) {
     List<Path> files = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       for (Path file : stream) {
-        if (!file.getFileName().toString().startsWith(".")
+        if ((withHidden || !file.getFileName().toString().startsWith("."))
             && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
           files.add(file);
         }

@@ -1,5 +1,7 @@
 package io.stowage.cache.xattr;
 
+import io.stowage.api.IoFailures;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
