@@ -131,6 +131,7 @@ final class EntryWriter implements CacheWriter {
       Xattrs.write(path, Xattrs.ACCESS, record.text());
       Xattrs.write(path, Xattrs.HITS, "0"); // for Glance's tools, which expect the attribute
       Instant modified = Files.getLastModifiedTime(path).toInstant();
+      folder.index.beforeChange();
       file.commit(AtomicFile.Commit.REPLACE, false);
       state = State.COMMITTED;
       Files.deleteIfExists(folder.queue.resolve(id));

@@ -25,7 +25,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -56,12 +55,18 @@ final class XattrCacheDriver implements CacheDriver {
 
   /** Now, in the precision access records keep. */
   static Instant now() {
-    return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    Instant now = Instant.now();
+    return Instant.ofEpochSecond(now.getEpochSecond(), now.getNano() / 1000 * 1000);
   }
 
   /** How many times this JVM's index of the folder read the whole folder. */
   long rescans() {
     return folder.index.rescans();
+  }
+
+  /** How many times this JVM's index of the folder was read from a saved snapshot. */
+  long snapshotLoads() {
+    return folder.index.snapshotLoads();
   }
 
   @Override
@@ -210,6 +215,7 @@ final class XattrCacheDriver implements CacheDriver {
   private Optional<AccessRecord> countHit(String id, Path path, long size) throws IOException {
     Optional<AccessRecord> counted;
     try {
+      folder.index.beforeChange();
       counted = folder.underHitLock(id, () -> {
         Optional<AccessRecord> old = folder.index.knownRecord(id).filter(r -> r.size() == size);
         if (old.isEmpty()) {
@@ -287,6 +293,7 @@ final class XattrCacheDriver implements CacheDriver {
   public boolean delete(String imageId) {
     String id = CacheFolder.checkId(imageId);
     try {
+      folder.index.beforeChange();
       boolean deleted = Files.deleteIfExists(folder.entry(id));
       folder.index.remove(id);
       return deleted;

@@ -67,7 +67,7 @@ final class Xattrs {
     if (view == null) {
       throw new FileSystemException(file.toString(), null, "Operation not supported");
     }
-    view.write(name, StandardCharsets.UTF_8.encode(value));
+    view.write(name, ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** Whether a failure to write an attribute means the file system keeps no user attributes. */
