@@ -191,7 +191,9 @@ final class XattrCacheDriver implements CacheDriver {
         channel.close();
         return Optional.empty();
       }
-      return Optional.of(new EntryData(channel, size));
+      // Entries never change once committed (a delete unlinks the name; this descriptor keeps
+      // reading the same bytes). A file-backed ImageData: a server sends it with sendfile.
+      return Optional.of(ImageData.ofFile(path, channel, 0, size));
     } catch (IOException | RuntimeException e) {
       try {
         channel.close();
