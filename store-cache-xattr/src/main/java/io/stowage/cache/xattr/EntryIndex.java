@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * <p>Bringing it up to date reads the {@link IndexSnapshot} the last process saved, if that
  * describes the folder as it is now; otherwise it reads the folder (a {@code stat} and an
  * attribute read per entry) and saves a new snapshot. The last driver of a folder in a JVM saves
- * the index when it closes, if it is current. A process's first change loads the index first,
- * so that it can apply its changes in place and save the result.
+ * the index when it closes, if it is current. A process's first commit or delete loads the index
+ * first (from the snapshot, or by reading the folder), so that it can apply its changes in place
+ * and save the result; hits do not (they are applied in place only to a loaded index).
  *
  * <p>Thread-safe: every method holds the index's monitor.
  */
@@ -132,7 +133,6 @@ final class EntryIndex {
    * the entry's hit lock (see {@link #knownRecord}).
    */
   synchronized void touch(String id, AccessRecord access) throws IOException {
-    loadOnce();
     CachedImage old = byId.get(id);
     if (old != null) {
       add(new CachedImage(id, old.size(), old.lastModified(), access.lastAccessed(),

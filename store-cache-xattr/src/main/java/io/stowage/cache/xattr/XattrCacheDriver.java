@@ -217,7 +217,8 @@ final class XattrCacheDriver implements CacheDriver {
   private Optional<AccessRecord> countHit(String id, Path path, long size) throws IOException {
     Optional<AccessRecord> counted;
     try {
-      folder.index.beforeChange();
+      // A hit does not load the index (the hot path stays one attribute read at most): it is
+      // applied in place if the index is loaded and current, else the index stays stale.
       counted = folder.underHitLock(id, () -> {
         Optional<AccessRecord> old = folder.index.knownRecord(id).filter(r -> r.size() == size);
         if (old.isEmpty()) {
