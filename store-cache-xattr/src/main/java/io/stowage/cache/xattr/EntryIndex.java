@@ -94,7 +94,6 @@ final class EntryIndex {
 
   /** Records this process's commit: {@code image} now is (or replaces) its id's entry. */
   synchronized void put(CachedImage image, AccessRecord record) throws IOException {
-    loadOnce();
     add(image, record);
     changed(true);
   }
@@ -123,7 +122,6 @@ final class EntryIndex {
 
   /** Records this process's change: the entry of {@code id} is gone. */
   synchronized void remove(String id) throws IOException {
-    loadOnce();
     forget(id);
     changed(true);
   }
@@ -173,16 +171,16 @@ final class EntryIndex {
    * Called before this process changes the folder (before the rename, unlink or attribute
    * write), so that its first change finds the snapshot still describing the folder.
    */
-  synchronized void beforeChange() throws IOException {
-    loadOnce();
+  synchronized void beforeChange() {
+    try {
+      loadOnce();
+    } catch (IOException e) {
+      // The change goes ahead; the index stays unloaded and the next query reads the folder.
+      LOG.debug("cannot read the cache folder {}: {}", folder.base, IoFailures.describe(e));
+    }
   }
 
-  /**
-   * Brings the index up to date before this process's first change, so that the change can be
-   * applied in place. The change itself is then applied to an index that does not have it yet
-   * (the generation has not moved), or, if the folder was read after the change, one that has it
-   * already: either way the result is the folder with the change.
-   */
+  /** Brings the index up to date if this process has not loaded it yet. */
   private void loadOnce() throws IOException {
     if (seenGeneration == -1) {
       refresh();
