@@ -16,6 +16,10 @@ import io.stowage.app.Host;
 import io.stowage.app.config.ConfigLoader;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -34,6 +38,13 @@ public final class ImageCache implements AutoCloseable {
 
   private final CacheDriver driver;
   private final CacheSettings settings;
+  /** Glance's cache worker: one thread, started when there is work, gone when idle. */
+  private final ThreadPoolExecutor worker = new ThreadPoolExecutor(0, 1, 5, TimeUnit.SECONDS,
+      new LinkedBlockingQueue<>(), r -> {
+        Thread t = new Thread(r, "stowage-cache-fetch");
+        t.setDaemon(true);
+        return t;
+      });
 
   ImageCache(CacheDriver driver, CacheSettings settings) {
     this.driver = driver;
@@ -219,6 +230,24 @@ public final class ImageCache implements AutoCloseable {
     return cached;
   }
 
+  /**
+   * Runs the prefetcher soon on a background thread, as Glance's API does for an image queued
+   * through it (it is fetched at once, not at the next scheduled run). Failures are logged.
+   */
+  public void prefetchSoon(ImageSource source) {
+    try {
+      worker.execute(() -> {
+        try {
+          prefetch(source);
+        } catch (RuntimeException e) {
+          failed("prefetching queued images", e);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      // Closed: the image stays queued for the next prefetcher run.
+    }
+  }
+
   /** Logs a cache failure, one line, once. */
   void failed(String what, RuntimeException e) {
     LOG.warn("image cache: {} failed, serving from the store instead: {}", what, e.getMessage());
@@ -226,6 +255,12 @@ public final class ImageCache implements AutoCloseable {
 
   @Override
   public void close() {
+    worker.shutdownNow();
+    try {
+      worker.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     driver.close();
   }
 }

@@ -1,6 +1,7 @@
 package io.stowage.app.server;
 
 import io.stowage.api.InvalidRequestException;
+import io.stowage.api.NotFoundException;
 import io.stowage.api.cache.CachedImage;
 import io.stowage.app.cache.ImageCache;
 import io.stowage.app.image.ImageService;
@@ -9,7 +10,6 @@ import io.stowage.app.registry.Scope;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HttpString;
 import io.undertow.util.StatusCodes;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,16 +31,20 @@ final class CacheResource {
     this.cache = cache;
   }
 
+  /**
+   * Glance's xattr driver's list: times in whole seconds (it reports the files' {@code stat}
+   * times as integers), fields in its order.
+   */
   void list(HttpServerExchange exchange) {
     admin(exchange);
     List<Map<String, Object>> cached = new ArrayList<>();
     for (CachedImage image : cache.driver().cachedImages()) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("image_id", image.imageId());
-      m.put("hits", image.hits());
-      m.put("last_accessed", seconds(image.lastAccessed()));
-      m.put("last_modified", seconds(image.lastModified()));
+      m.put("last_modified", image.lastModified().getEpochSecond());
+      m.put("last_accessed", image.lastAccessed().getEpochSecond());
       m.put("size", image.size());
+      m.put("hits", image.hits());
       cached.add(m);
     }
     Map<String, Object> json = new LinkedHashMap<>();
@@ -49,7 +53,11 @@ final class CacheResource {
     JsonBodies.send(exchange, json);
   }
 
-  /** Queues an active image (Glance answers 202; queuing one already cached is a no-op). */
+  /**
+   * Queues an active image and, as Glance's cache worker does, fetches it into the cache in the
+   * background at once (202; queuing one already cached is a no-op). An image the caller cannot
+   * see, or an id that names none, is 404; one without data 400.
+   */
   void queue(HttpServerExchange exchange) {
     Scope scope = admin(exchange);
     ImageRecord image = images.show(scope, ImagesResource.id(exchange));
@@ -58,20 +66,43 @@ final class CacheResource {
           + image.status().toString().toLowerCase(Locale.ROOT)
           + "; only active images can be queued for caching");
     }
-    cache.queue(image.id());
+    if (cache.queue(image.id())) {
+      cache.prefetchSoon(new ImageServiceSource(images));
+    }
     exchange.setStatusCode(StatusCodes.ACCEPTED);
   }
 
+  /**
+   * Removes the image from the cache and the queue (204), as Glance: 404 only when the registry
+   * has no such image and neither the cache nor the queue holds it.
+   */
   void delete(HttpServerExchange exchange) {
-    admin(exchange);
-    cache.evict(ImagesResource.id(exchange));
+    Scope scope = admin(exchange);
+    String id = ImagesResource.id(exchange);
+    try {
+      images.show(scope, id);
+    } catch (NotFoundException e) {
+      if (!cachedOrQueued(id)) {
+        throw e;
+      }
+    }
+    cache.evict(id);
     exchange.setStatusCode(StatusCodes.NO_CONTENT);
   }
 
+  private boolean cachedOrQueued(String id) {
+    try {
+      return cache.driver().isCached(id) || cache.driver().isQueued(id);
+    } catch (InvalidRequestException e) {
+      return false; // not a name the cache can hold
+    }
+  }
+
+  /** Glance's clear: the target header compared without case; anything else is 400. */
   void clear(HttpServerExchange exchange) {
     admin(exchange);
     String target = exchange.getRequestHeaders().getFirst(CLEAR_TARGET);
-    ImageCache.Target t = switch (target == null ? "" : target.strip()) {
+    ImageCache.Target t = switch (target == null ? "" : target.strip().toLowerCase(Locale.ROOT)) {
       case "cache" -> ImageCache.Target.CACHE;
       case "queue" -> ImageCache.Target.QUEUE;
       case "" -> ImageCache.Target.BOTH;
@@ -91,8 +122,4 @@ final class CacheResource {
     return scope;
   }
 
-  /** Glance's timestamps: seconds since the epoch, with a fraction. */
-  private static double seconds(Instant t) {
-    return t.getEpochSecond() + t.getNano() / 1e9;
-  }
 }

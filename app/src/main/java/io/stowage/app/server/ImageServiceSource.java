@@ -1,6 +1,9 @@
 package io.stowage.app.server;
 
 import io.stowage.api.ByteRange;
+import io.stowage.api.HashAlgorithm;
+import io.stowage.api.InvalidRequestException;
+import io.stowage.api.Multihash;
 import io.stowage.api.NotFoundException;
 import io.stowage.api.cache.ExpectedImage;
 import io.stowage.app.cache.ImageCache;
@@ -35,10 +38,31 @@ public final class ImageServiceSource implements ImageCache.ImageSource {
         () -> images.download(Scope.ADMIN, image, ByteRange.ALL)));
   }
 
-  /** The size and md5 the registry records for the image; the cache checks them on commit. */
+  /**
+   * The size, md5 ({@code checksum}) and multihash ({@code os_hash_algo}/{@code os_hash_value})
+   * the registry records for the image; the cache checks every one present on commit. A
+   * multihash whose algorithm Stowage does not know is left unchecked (the md5 and size still
+   * are).
+   */
   static ExpectedImage expected(ImageRecord image) {
     ExpectedImage expected = ExpectedImage.unknown().withSize(image.size().orElseThrow());
     Optional<String> md5 = image.checksum().filter(c -> c.matches("[0-9a-f]{32}"));
-    return md5.isPresent() ? expected.withMd5(md5.get()) : expected;
+    if (md5.isPresent()) {
+      expected = expected.withMd5(md5.get());
+    }
+    Optional<Multihash> multihash = multihash(image);
+    return multihash.isPresent() ? expected.withMultihash(multihash.get()) : expected;
+  }
+
+  private static Optional<Multihash> multihash(ImageRecord image) {
+    if (image.osHashAlgo().isEmpty() || image.osHashValue().isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new Multihash(HashAlgorithm.of(image.osHashAlgo().get()),
+          image.osHashValue().get().toLowerCase(java.util.Locale.ROOT)));
+    } catch (InvalidRequestException e) {
+      return Optional.empty();
+    }
   }
 }

@@ -91,7 +91,21 @@ public final class AtomicFile implements AutoCloseable {
    */
   public static AtomicFile create(Path target, String hint) throws IOException {
     Path absolute = target.toAbsolutePath();
-    Path folder = absolute.getParent();
+    return create(absolute, absolute.getParent(), hint);
+  }
+
+  /**
+   * As {@link #create(Path, String)}, with the temporary file in {@code workFolder} instead of
+   * beside the target (an image cache keeps its writes under way in a folder of their own).
+   * {@code workFolder} must be on the target's file system: {@link #commit} renames, and a rename
+   * across file systems fails (the temporary file is then removed). {@link #removeAbandoned} of
+   * {@code workFolder} cleans up after killed writers.
+   *
+   * @throws IOException the work folder is missing or not writable, or the disk is full
+   */
+  public static AtomicFile create(Path target, Path workFolder, String hint) throws IOException {
+    Path absolute = target.toAbsolutePath();
+    Path folder = workFolder.toAbsolutePath();
     for (int attempt = 0; ; attempt++) {
       Path path = folder.resolve(name(hint));
       LIVE.add(path);

@@ -75,6 +75,31 @@ class AtomicFileTest {
   }
 
   @Test
+  void aWorkFolderHoldsTheTemporaryFileUntilCommit() throws IOException {
+    Path work = Files.createDirectories(dir.resolve("incomplete"));
+    Path target = dir.resolve("entry");
+    try (AtomicFile f = AtomicFile.create(target, work, "entry")) {
+      write(f, "whole");
+      assertThat(f.temporary().getParent()).isEqualTo(work);
+      assertThat(AtomicFile.isTemporaryName(f.temporary().getFileName().toString())).isTrue();
+      assertThat(target).doesNotExist();
+      assertThat(AtomicFile.removeAbandoned(work)).as("a live writer's file").isEmpty();
+      f.commit(AtomicFile.Commit.REPLACE, false);
+    }
+    assertThat(Files.readString(target)).isEqualTo("whole");
+    try (Stream<Path> left = Files.list(work)) {
+      assertThat(left).isEmpty();
+    }
+    try (AtomicFile f = AtomicFile.create(dir.resolve("other"), work, "other")) {
+      write(f, "part");
+    }
+    try (Stream<Path> left = Files.list(work)) {
+      assertThat(left).as("closed without commit").isEmpty();
+    }
+    assertThat(dir.resolve("other")).doesNotExist();
+  }
+
+  @Test
   void removeAbandonedSparesLiveWritersAndOtherFiles() throws IOException {
     Path stale = Files.writeString(dir.resolve(".out.raw.0123456789abcdef.tmp"), "left by a crash");
     Path otherTarget = Files.writeString(dir.resolve(".other.0123456789abcdef.tmp"), "x");

@@ -25,7 +25,11 @@ record AccessRecord(long hits, Instant lastAccessed, long size) {
   }
 
   String text() {
-    return hits + " " + ChronoUnit.MICROS.between(Instant.EPOCH, lastAccessed) + " " + size;
+    // Plain arithmetic and a builder: this runs on every cache hit, often before the JIT has
+    // compiled anything, where Duration arithmetic and string-concatenation bootstraps cost.
+    long micros = lastAccessed.getEpochSecond() * 1_000_000L + lastAccessed.getNano() / 1000;
+    return new StringBuilder(48).append(hits).append(' ').append(micros).append(' ')
+        .append(size).toString();
   }
 
   /** The record in {@code text}; empty if it is not one (a foreign or damaged value). */

@@ -1,5 +1,7 @@
 package io.stowage.cache.xattr;
 
+import io.stowage.api.IoFailures;
+
 import io.stowage.api.BadStoreConfigurationException;
 import io.stowage.api.InvalidRequestException;
 import io.stowage.api.ImageIds;
@@ -49,6 +51,7 @@ final class CacheFolder {
   private static final int STATE_PAGE = 4096;
   private static final int GENERATION = 0;
   private static final int QUEUE_SEQUENCE = 8;
+  private static final int IDENTITY = 16;
   private static final VarHandle LONGS =
       MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
   private static final Set<String> RESERVED = Set.of("incomplete", "invalid", "queue");
@@ -110,7 +113,12 @@ final class CacheFolder {
       for (String sub : RESERVED) {
         Files.createDirectories(base.resolve(sub));
       }
-      probeXattrs(base);
+      Path own = Files.createDirectories(base.resolve(IndexSnapshot.FOLDER));
+      // Snapshots a killed process was writing when it died.
+      io.stowage.api.io.AtomicFile.removeAbandoned(own);
+      // In a subfolder: a probe in the cache folder would change its modification time, which
+      // labels the index snapshot.
+      probeXattrs(base, own);
       FileChannel state = FileChannel.open(base.resolve(".stowage-state"),
           StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
       try {
@@ -132,8 +140,8 @@ final class CacheFolder {
   }
 
   /** Glance's configure(): write a file, tag it, remove it. */
-  private static void probeXattrs(Path base) throws IOException {
-    Path probe = base.resolve(".xattr-probe-" + ProcessHandle.current().pid() + "-"
+  private static void probeXattrs(Path base, Path where) throws IOException {
+    Path probe = where.resolve(".xattr-probe-" + ProcessHandle.current().pid() + "-"
         + Long.toHexString(ThreadLocalRandom.current().nextLong()));
     Files.write(probe, "XXX".getBytes(StandardCharsets.US_ASCII));
     try {
@@ -155,13 +163,17 @@ final class CacheFolder {
     }
   }
 
-  /** Drops this driver's use of the folder; the last user closes the state file. */
+  /**
+   * Drops this driver's use of the folder; the last user saves the index (if it is current) for
+   * the next process and closes the state file.
+   */
   void release() {
     synchronized (OPEN) {
       if (--users > 0) {
         return;
       }
       OPEN.remove(base);
+      index.saveIfCurrent();
       try {
         state.close();
       } catch (IOException e) {
@@ -186,6 +198,21 @@ final class CacheFolder {
 
   Path entry(String id) {
     return base.resolve(id);
+  }
+
+  /**
+   * A random number that names this state file (set by the first process that maps it): a
+   * folder whose state file was removed and made again has a new one, so an index snapshot of
+   * the old one is not taken for current even if the generations happen to agree.
+   */
+  long identity() {
+    long id = (long) LONGS.getVolatile(counters, IDENTITY);
+    while (id == 0) {
+      long fresh = ThreadLocalRandom.current().nextLong() | 1;
+      id = LONGS.compareAndSet(counters, IDENTITY, 0L, fresh)
+          ? fresh : (long) LONGS.getVolatile(counters, IDENTITY);
+    }
+    return id;
   }
 
   /** The current generation; changes whenever any process changes the folder. */

@@ -1,15 +1,18 @@
 package io.stowage.cache.xattr;
 
+import io.stowage.api.IoFailures;
+
 import io.stowage.api.InvalidImageDataException;
+import io.stowage.api.IoFailures;
 import io.stowage.api.SizeMismatchException;
 import io.stowage.api.StowageException;
 import io.stowage.api.cache.CacheWriter;
 import io.stowage.api.cache.CachedImage;
 import io.stowage.api.cache.ExpectedImage;
+import io.stowage.api.io.AtomicFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -24,12 +27,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes one entry: into {@code incomplete/<id>} while holding the image's writer lock; commit
- * checks the expected size and checksums, tags the file with its access record and renames it
- * into the folder (atomic: readers see no entry or the whole one); failure renames it into
- * {@code invalid/<id>} with the reason in {@code user.error}, as Glance does. A process killed
- * meanwhile leaves only a file in {@code incomplete/} whose writer lock is free, which {@link
- * XattrCacheDriver#reapStalled} removes.
+ * Writes one entry while holding the image's writer lock, through the SPI's {@link AtomicFile}
+ * with its temporary file in {@code incomplete/} ({@code incomplete/.<id>.<random>.tmp}, locked
+ * while it lives); commit checks the expected size and checksums, tags the file with its access
+ * record and gives it the entry's name (atomic: readers see no entry or the whole one); failure
+ * renames it into {@code invalid/<id>} with the reason in {@code user.error}, as Glance does. A
+ * process killed meanwhile leaves only an unlocked temporary file in {@code incomplete/}, which
+ * {@link XattrCacheDriver#reapStalled} removes.
  */
 final class EntryWriter implements CacheWriter {
   private static final Logger LOG = LoggerFactory.getLogger(EntryWriter.class);
@@ -39,7 +43,7 @@ final class EntryWriter implements CacheWriter {
   private final CacheFolder folder;
   private final String id;
   private final Path path;
-  private final FileChannel channel;
+  private final AtomicFile file;
   private final FileLock claim;
   private final ExpectedImage expected;
   private final Optional<MessageDigest> md5;
@@ -53,12 +57,12 @@ final class EntryWriter implements CacheWriter {
     Instant now();
   }
 
-  EntryWriter(CacheFolder folder, String id, FileChannel channel, FileLock claim,
+  EntryWriter(CacheFolder folder, String id, AtomicFile file, FileLock claim,
       ExpectedImage expected, Clock clock) {
     this.folder = folder;
     this.id = id;
-    this.path = folder.incomplete.resolve(id);
-    this.channel = channel;
+    this.path = file.temporary();
+    this.file = file;
     this.claim = claim;
     this.expected = expected;
     this.md5 = expected.md5().map(x -> digest("MD5"));
@@ -82,7 +86,7 @@ final class EntryWriter implements CacheWriter {
     ByteBuffer seen = src.duplicate();
     int n;
     try {
-      n = channel.write(src);
+      n = file.channel().write(src);
     } catch (IOException e) {
       StowageException failure = IoFailures.onWrite("writing cache entry " + id, e);
       abort(failure.getMessage());
@@ -127,7 +131,8 @@ final class EntryWriter implements CacheWriter {
       Xattrs.write(path, Xattrs.ACCESS, record.text());
       Xattrs.write(path, Xattrs.HITS, "0"); // for Glance's tools, which expect the attribute
       Instant modified = Files.getLastModifiedTime(path).toInstant();
-      Files.move(path, folder.entry(id), StandardCopyOption.ATOMIC_MOVE);
+      folder.index.beforeChange();
+      file.commit(AtomicFile.Commit.REPLACE, false);
       state = State.COMMITTED;
       Files.deleteIfExists(folder.queue.resolve(id));
       folder.index.put(new CachedImage(id, written, modified, now, 0), record);
@@ -182,11 +187,7 @@ final class EntryWriter implements CacheWriter {
   }
 
   private void finish() {
-    try {
-      channel.close();
-    } catch (IOException e) {
-      LOG.debug("closing {}: {}", path, IoFailures.describe(e));
-    }
+    file.close(); // deletes the temporary file unless committed or moved to invalid/
     folder.releaseWriter(id, claim);
   }
 

@@ -1,5 +1,7 @@
 package io.stowage.cache.xattr;
 
+import io.stowage.api.IoFailures;
+
 import io.stowage.api.DuplicateException;
 import io.stowage.api.ImageData;
 import io.stowage.api.LockedException;
@@ -7,6 +9,7 @@ import io.stowage.api.cache.CacheDriver;
 import io.stowage.api.cache.CacheWriter;
 import io.stowage.api.cache.CachedImage;
 import io.stowage.api.cache.ExpectedImage;
+import io.stowage.api.io.AtomicFile;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -22,7 +25,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -53,12 +55,18 @@ final class XattrCacheDriver implements CacheDriver {
 
   /** Now, in the precision access records keep. */
   static Instant now() {
-    return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    Instant now = Instant.now();
+    return Instant.ofEpochSecond(now.getEpochSecond(), now.getNano() / 1000 * 1000);
   }
 
   /** How many times this JVM's index of the folder read the whole folder. */
   long rescans() {
     return folder.index.rescans();
+  }
+
+  /** How many times this JVM's index of the folder was read from a saved snapshot. */
+  long snapshotLoads() {
+    return folder.index.snapshotLoads();
   }
 
   @Override
@@ -103,8 +111,7 @@ final class XattrCacheDriver implements CacheDriver {
   public boolean isBeingCached(String imageId) {
     String id = CacheFolder.checkId(imageId);
     try {
-      return Files.exists(folder.incomplete.resolve(id), LinkOption.NOFOLLOW_LINKS)
-          && folder.writerAlive(id);
+      return folder.writerAlive(id);
     } catch (IOException e) {
       throw IoFailures.onRead("checking the writer of " + id, e);
     }
@@ -184,7 +191,9 @@ final class XattrCacheDriver implements CacheDriver {
         channel.close();
         return Optional.empty();
       }
-      return Optional.of(new EntryData(channel, size));
+      // Entries never change once committed (a delete unlinks the name; this descriptor keeps
+      // reading the same bytes). A file-backed ImageData: a server sends it with sendfile.
+      return Optional.of(ImageData.ofFile(path, channel, 0, size));
     } catch (IOException | RuntimeException e) {
       try {
         channel.close();
@@ -208,6 +217,8 @@ final class XattrCacheDriver implements CacheDriver {
   private Optional<AccessRecord> countHit(String id, Path path, long size) throws IOException {
     Optional<AccessRecord> counted;
     try {
+      // A hit does not load the index (the hot path stays one attribute read at most): it is
+      // applied in place if the index is loaded and current, else the index stays stale.
       counted = folder.underHitLock(id, () -> {
         Optional<AccessRecord> old = folder.index.knownRecord(id).filter(r -> r.size() == size);
         if (old.isEmpty()) {
@@ -270,11 +281,8 @@ final class XattrCacheDriver implements CacheDriver {
       if (isCached(id)) { // committed by the writer that held the claim before us
         throw new DuplicateException("image " + id + " is already cached");
       }
-      // A file already there is a dead writer's: its claim was free. Start over.
-      FileChannel channel = FileChannel.open(folder.incomplete.resolve(id),
-          StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
-      return new EntryWriter(folder, id, channel, claim.get(), expected, XattrCacheDriver::now);
+      AtomicFile file = AtomicFile.create(folder.entry(id), folder.incomplete, id);
+      return new EntryWriter(folder, id, file, claim.get(), expected, XattrCacheDriver::now);
     } catch (IOException | RuntimeException e) {
       folder.releaseWriter(id, claim.get());
       if (e instanceof RuntimeException r) {
@@ -288,6 +296,7 @@ final class XattrCacheDriver implements CacheDriver {
   public boolean delete(String imageId) {
     String id = CacheFolder.checkId(imageId);
     try {
+      folder.index.beforeChange();
       boolean deleted = Files.deleteIfExists(folder.entry(id));
       folder.index.remove(id);
       return deleted;
@@ -361,20 +370,27 @@ final class XattrCacheDriver implements CacheDriver {
   @Override
   public int reapStalled(Duration grace) {
     int reaped = 0;
+    try {
+      // Temporary files no live writer holds: their process died mid-write.
+      reaped += AtomicFile.removeAbandoned(folder.incomplete).size();
+    } catch (IOException e) {
+      throw IoFailures.onRead("listing " + folder.incomplete, e);
+    }
     Instant cutoff = Instant.now().minus(grace);
-    for (Path file : regularFiles(folder.incomplete)) {
-      String id = file.getFileName().toString();
+    for (Path file : files(folder.incomplete, true)) {
+      String name = file.getFileName().toString();
       try {
         boolean stale = grace.isZero()
             || Files.getLastModifiedTime(file).toInstant().isBefore(cutoff);
-        // A file whose writer lock is free has no writer: its process died mid-write.
-        if ((stale || !folder.writerAlive(id)) && Files.deleteIfExists(file)) {
+        // A live write past the stall time (or a write of Glance's driver, incomplete/<id>,
+        // which takes no lock: by its age only, as Glance reaps).
+        if (stale && Files.deleteIfExists(file)) {
           reaped++;
         }
       } catch (NoSuchFileException e) {
         // Committed or aborted meanwhile.
       } catch (IOException e) {
-        throw IoFailures.onWrite("reaping stalled cache write " + id, e);
+        throw IoFailures.onWrite("reaping stalled cache write " + name, e);
       }
     }
     if (reaped > 0) {
@@ -384,10 +400,15 @@ final class XattrCacheDriver implements CacheDriver {
   }
 
   private static List<Path> regularFiles(Path dir) {
+    return files(dir, false);
+  }
+
+  /** The regular files in {@code dir}; hidden ones only {@code withHidden}. */
+  private static List<Path> files(Path dir, boolean withHidden) {
     List<Path> files = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       for (Path file : stream) {
-        if (!file.getFileName().toString().startsWith(".")
+        if ((withHidden || !file.getFileName().toString().startsWith("."))
             && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
           files.add(file);
         }

@@ -1,5 +1,7 @@
 package io.stowage.cache.xattr;
 
+import io.stowage.api.IoFailures;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -65,7 +67,7 @@ final class Xattrs {
     if (view == null) {
       throw new FileSystemException(file.toString(), null, "Operation not supported");
     }
-    view.write(name, StandardCharsets.UTF_8.encode(value));
+    view.write(name, ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** Whether a failure to write an attribute means the file system keeps no user attributes. */

@@ -21,6 +21,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,7 +45,70 @@ class XattrCacheDriverTest {
           .doesNotContain("\n");
       assertThat(list(dir)).as("files left in the folder after the probe")
           .extracting(p -> p.getFileName().toString())
-          .containsExactlyInAnyOrder("incomplete", "invalid", "queue");
+          .containsExactlyInAnyOrder("incomplete", "invalid", "queue", ".stowage-index");
+    }
+  }
+
+  @Test
+  void aFreshDriverReadsTheSavedIndexWhileItDescribesTheFolderAndTheFolderOtherwise()
+      throws Exception {
+    Path dir = temp.resolve("cache");
+    List<CachedImage> before;
+    try (XattrCacheDriver driver = XattrCacheDriver.open(dir)) {
+      commit(driver, "a", 1000);
+      commit(driver, "b", 2000);
+      commit(driver, "c", 3000);
+      readAll(driver, "b");
+      readAll(driver, "b");
+      before = driver.cachedImages();
+    } // the last driver of the folder saves the index
+    try (XattrCacheDriver driver = XattrCacheDriver.open(dir)) {
+      assertThat(driver.cachedImages()).as("from the snapshot").isEqualTo(before);
+      assertThat(driver.totalSize()).isEqualTo(6000);
+      assertThat(driver.leastRecentlyAccessed().map(CachedImage::imageId)).hasValue("a");
+      assertThat(driver.rescans()).as("folder reads").isZero();
+      assertThat(driver.snapshotLoads()).isEqualTo(1);
+      readAll(driver, "a"); // a hit, applied in place and saved at close
+      assertThat(driver.delete("c")).isTrue();
+    }
+    try (XattrCacheDriver driver = XattrCacheDriver.open(dir)) {
+      assertThat(driver.cachedImages()).extracting(CachedImage::imageId, CachedImage::hits)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("a", 1L),
+              org.assertj.core.groups.Tuple.tuple("b", 2L));
+      assertThat(driver.leastRecentlyAccessed().map(CachedImage::imageId)).hasValue("b");
+      assertThat(driver.rescans()).isZero();
+    }
+    // A change made without Stowage moves the folder's time: the snapshot is not used.
+    Files.write(dir.resolve("by-hand"), new byte[10]);
+    try (XattrCacheDriver driver = XattrCacheDriver.open(dir)) {
+      assertThat(driver.cachedImages()).extracting(CachedImage::imageId)
+          .containsExactly("a", "b", "by-hand");
+      assertThat(driver.rescans()).isEqualTo(1);
+      assertThat(driver.snapshotLoads()).isZero();
+    } // the folder read was saved
+    // A damaged snapshot is ignored.
+    Path index = dir.resolve(".stowage-index/index");
+    byte[] bytes = Files.readAllBytes(index);
+    bytes[bytes.length / 2] ^= 0x55;
+    Files.write(index, bytes);
+    try (XattrCacheDriver driver = XattrCacheDriver.open(dir)) {
+      assertThat(driver.cachedImages()).extracting(CachedImage::imageId)
+          .containsExactly("a", "b", "by-hand");
+      assertThat(driver.rescans()).as("a damaged snapshot is not read").isEqualTo(1);
+      assertThat(driver.hits("a")).isEqualTo(1);
+    }
+    // A state file made anew (its identity changes) with the same generation by chance.
+    try (XattrCacheDriver driver = XattrCacheDriver.open(dir)) {
+      assertThat(driver.rescans()).isZero();
+      driver.cachedImages();
+      assertThat(driver.snapshotLoads()).isEqualTo(1);
+    }
+    byte[] state = Files.readAllBytes(dir.resolve(".stowage-state"));
+    java.util.Arrays.fill(state, 16, 24, (byte) 0);
+    Files.write(dir.resolve(".stowage-state"), state);
+    try (XattrCacheDriver driver = XattrCacheDriver.open(dir)) {
+      assertThat(driver.cachedImages()).hasSize(3);
+      assertThat(driver.rescans()).as("another state file's snapshot").isEqualTo(1);
     }
   }
 

@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# 1 GiB downloads through the image cache, over loopback, side by side with the references:
+#   hit-stowage    GET /v2/images/{id}/file from `stowage serve` with the image cached (sendfile
+#                  from the cache entry)
+#   hit-nginx      Debian nginx (sendfile on) serving that same cache entry file
+#   hit-glance     the real Glance 25.1 (Debian python3-glance, xattr cache, cachemanagement
+#                  pipeline) with the image cached
+#   fill-stowage   the first download after the entry was dropped (DELETE /v2/cache/{id}): read
+#                  from the filesystem store, teed into the cache, md5 + sha512 checked, committed
+#   fill-glance    the same on Glance (its cache middleware tees and checks md5)
+# Every run checks the status and, for the fill runs, that the image is cached afterwards; the
+# bodies' md5 is checked once per variant before the timed runs, the entries' after them.
+# Variants alternate within each round (the order flips every round); each timed run starts
+# after `sync` with the input in the page cache. Times are curl's time_total (first byte of the
+# request to the last byte of the body).
+# Targets (issue 9): hit-stowage >= 0.9x nginx; fill-stowage >= 2x faster than fill-glance.
+# Usage: bench/cache/download.sh [rounds]   (WORK=/var/tmp/stowage-cache-download by default;
+#        needs nginx, python3-glance, curl; about 6 GiB in WORK)
+set -euo pipefail
+ROUNDS=${1:-5}
+WORK=${WORK:-/var/tmp/stowage-cache-download}
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+PY=/usr/bin/python3
+SP=${SP:-19594}; GP=${GP:-19595}; NP=${NP:-19596}
+REFERENCE=${REFERENCE:-/work/shared/reference/glance-api.sh}
+[ -f "$REFERENCE" ] || REFERENCE="$ROOT/app/src/test/resources/io/stowage/app/server/glance-reference-api.sh"
+
+if [ -z "${SKIP_BUILD:-}" ]; then
+  mvn -B -q -o -f "$ROOT/pom.xml" -pl store-api,store-filesystem,store-cache-xattr,app -am install -DskipTests
+fi
+# A snapshot of the distribution, so that rebuilding the tree while this runs changes nothing.
+rm -rf "$WORK/dist" "$WORK/s" "$WORK/g" "$WORK/n" && mkdir -p "$WORK/s" "$WORK/g" "$WORK/n"
+cp -r "$ROOT/app/target/stowage" "$WORK/dist"
+cat > "$WORK/s/stowage.yaml" <<EOC
+plugins: { dir: $WORK/dist/plugins }
+registry: { url: "jdbc:sqlite:registry.db" }
+default_store: local
+stores:
+  local: { type: filesystem, datadir: images }
+cache:
+  driver: xattr
+  dir: cache
+  max_size: 10GiB
+  stall_time: 1d
+EOC
+
+INPUT="$WORK/data.bin"
+if [ ! -f "$INPUT" ] || [ "$(stat -c %s "$INPUT")" != 1073741824 ]; then
+  head -c 1G /dev/urandom > "$INPUT"
+fi
+cat "$INPUT" > /dev/null
+expected=$(md5sum < "$INPUT" | cut -d' ' -f1)
+
+SPID=
+cleanup() {
+  [ -n "$SPID" ] && kill "$SPID" 2>/dev/null || true
+  [ -f "$WORK/g/api.pid" ] && kill "$(cat "$WORK/g/api.pid")" 2>/dev/null || true
+  [ -f "$WORK/n/nginx.pid" ] && kill "$(cat "$WORK/n/nginx.pid")" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+"$WORK/dist/bin/stowage" serve --config "$WORK/s/stowage.yaml" --port $SP \
+  > "$WORK/s/serve.out" 2> "$WORK/s/serve.err" &
+SPID=$!
+for _ in $(seq 120); do grep -q listening "$WORK/s/serve.out" && break; sleep 0.5; done
+grep -q listening "$WORK/s/serve.out" || { echo "stowage serve did not start: $(cat "$WORK/s/serve.err")" >&2; exit 1; }
+PORT=$GP sh "$REFERENCE" "$WORK/g" >/dev/null
+cat > "$WORK/n/nginx.conf" <<EOC
+daemon on; worker_processes 1; pid $WORK/n/nginx.pid; error_log $WORK/n/error.log;
+events { worker_connections 64; }
+http { access_log off; sendfile on; tcp_nopush on;
+  server { listen 127.0.0.1:$NP; root $WORK/s/cache; location / { default_type application/octet-stream; } } }
+EOC
+nginx -c "$WORK/n/nginx.conf"
+
+S=http://127.0.0.1:$SP; G=http://127.0.0.1:$GP; N=http://127.0.0.1:$NP
+create() { # $1 base url → image id
+  curl -sfS -X POST "$1/v2/images" -H 'Content-Type: application/json' \
+    -d '{"disk_format":"raw","container_format":"bare"}' | $PY -c 'import json,sys;print(json.load(sys.stdin)["id"])'
+}
+upload() { # $1 base $2 id
+  local code
+  code=$(curl -sS -o /dev/null -w '%{http_code}' -T "$INPUT" -H 'Content-Type: application/octet-stream' "$1/v2/images/$2/file")
+  [ "$code" = 204 ] || { echo "upload to $1 answered $code" >&2; exit 1; }
+}
+# $1 url → seconds; checks the status (the body goes to /dev/null: a checksum in the pipe would
+# slow curl down to its speed)
+download() {
+  local out
+  out=$(curl -sS -o /dev/null -w '%{http_code} %{time_total}' "$1")
+  [ "${out%% *}" = 200 ] || { echo "GET $1 answered ${out%% *}" >&2; exit 1; }
+  echo "${out#* }"
+}
+check() { # $1 url: the body's md5 is the input's (untimed)
+  local sum
+  sum=$(curl -sfS "$1" | md5sum | cut -d' ' -f1)
+  [ "$sum" = "$expected" ] || { echo "GET $1: md5 $sum, expected $expected" >&2; exit 1; }
+}
+cached() { # $1 base $2 id: waits until the image is listed as cached (the commit follows the body)
+  for _ in $(seq 200); do
+    curl -sfS "$1/v2/cache" | $PY -c "import json,sys; sys.exit(0 if '$2' in [e['image_id'] for e in json.load(sys.stdin)['cached_images']] else 1)" && return 0
+    sleep 0.1
+  done
+  echo "$1 did not cache $2" >&2; exit 1
+}
+evict() { # $1 base $2 id
+  local code
+  code=$(curl -sS -o /dev/null -w '%{http_code}' -X DELETE "$1/v2/cache/$2")
+  [ "$code" = 204 ] || { echo "DELETE $1/v2/cache/$2 answered $code" >&2; exit 1; }
+}
+
+SID=$(create $S); upload $S "$SID"
+GID=$(create $G); upload $G "$GID"
+check "$S/v2/images/$SID/file"; cached $S "$SID"   # filled from the store
+check "$G/v2/images/$GID/file"; cached $G "$GID"
+check "$S/v2/images/$SID/file"; check "$N/$SID"; check "$G/v2/images/$GID/file"  # hits
+cat "$WORK/s/cache/$SID" > /dev/null
+
+RESULTS="$WORK/results.txt"; : > "$RESULTS"
+run() {
+  local v=$1 t
+  sync
+  case $v in
+    hit-stowage) t=$(download "$S/v2/images/$SID/file") ;;
+    hit-nginx) t=$(download "$N/$SID") ;;
+    hit-glance) t=$(download "$G/v2/images/$GID/file") ;;
+    fill-stowage) evict $S "$SID"; t=$(download "$S/v2/images/$SID/file"); cached $S "$SID" ;;
+    fill-glance) evict $G "$GID"; t=$(download "$G/v2/images/$GID/file"); cached $G "$GID" ;;
+  esac
+  echo "$v $t" >> "$RESULTS"
+  echo "round $r $v $t" >&2
+}
+
+# After the runs: the entries the fill runs committed hold the input's bytes.
+verify_entries() {
+  [ "$(md5sum < "$WORK/s/cache/$SID" | cut -d' ' -f1)" = "$expected" ] || { echo "Stowage's cache entry differs" >&2; exit 1; }
+  [ "$(md5sum < "$WORK/g/cache/$GID" | cut -d' ' -f1)" = "$expected" ] || { echo "Glance's cache entry differs" >&2; exit 1; }
+}
+
+VARIANTS=(hit-stowage hit-nginx hit-glance fill-stowage fill-glance)
+for r in $(seq "$ROUNDS"); do
+  if (( r % 2 )); then order=("${VARIANTS[@]}"); else order=(); for ((i=${#VARIANTS[@]}-1; i>=0; i--)); do order+=("${VARIANTS[$i]}"); done; fi
+  for v in "${order[@]}"; do run "$v"; done
+done
+verify_entries
+
+$PY - "$RESULTS" <<'EOP'
+import sys, statistics
+rows = {}
+for line in open(sys.argv[1]):
+    v, t = line.split()
+    rows.setdefault(v, []).append(float(t))
+med = {v: statistics.median(ts) for v, ts in rows.items()}
+print("| variant | median s | runs |\n|---|---|---|")
+for v, ts in rows.items():
+    print(f"| {v} | {med[v]:.3f} | {' '.join(f'{t:.3f}' for t in ts)} |")
+print(f"\ncache hit, Stowage vs nginx (nginx time / Stowage time; target >= 0.9): {med['hit-nginx'] / med['hit-stowage']:.2f}x")
+print(f"cache hit, Glance vs nginx: {med['hit-nginx'] / med['hit-glance']:.2f}x")
+print(f"first download filling the cache, Stowage vs Glance (target >= 2): {med['fill-glance'] / med['fill-stowage']:.2f}x")
+EOP
