@@ -67,20 +67,29 @@ class ContentIngestKillTest {
 
     long began = System.nanoTime();
     Process whole = child(false, "--ref", "whole", "--expected", digest, file.toString());
+    long started = awaitIngest(whole);
     assertThat(whole.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(whole.exitValue()).as(new String(whole.getErrorStream().readAllBytes())).isZero();
     long duration = System.nanoTime() - began;
+    long ingesting = System.nanoTime() - started;
     assertThat(blobs()).containsExactly(digest);
     remove(digest);
 
+    // Half the kills at a delay within the whole run (JVM start, store open, lock, ingest,
+    // commit), half within the ingest itself, timed from when its data file appears.
     for (int point = 0; point < POINTS; point++) {
-      long delay = (long) (random.nextDouble() * duration);
+      boolean inIngest = (point / 2) % 2 == 0;
+      long delay = (long) (random.nextDouble() * (inIngest ? ingesting : duration));
       String ref = "layer-" + point;
       Process p = child(point % 2 == 0, "--ref", ref, "--expected", digest, file.toString());
+      if (inIngest) {
+        awaitIngest(p);
+      }
       TimeUnit.NANOSECONDS.sleep(delay);
       p.destroyForcibly();
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      String at = "after a kill at " + delay / 1_000_000 + " ms";
+      String at = "after a kill at " + delay / 1_000_000 + " ms"
+          + (inIngest ? " into the ingest" : " into the run");
       checkNothingPartial(at);
 
       if (blobs().contains(digest)) {
@@ -126,6 +135,24 @@ class ContentIngestKillTest {
     }
     System.out.printf("kill: %d of %d retries resumed an interrupted ingest%n", resumed, POINTS);
     assertThat(resumed).as("some kills interrupted an ingest that the retry resumed").isPositive();
+  }
+
+  /** Waits until {@code p} has an ingest data file (or ended); returns when, in nanoTime. */
+  private long awaitIngest(Process p) throws Exception {
+    Path ingests = root.resolve("ingest");
+    while (p.isAlive()) {
+      if (Files.isDirectory(ingests)) {
+        try (Stream<Path> s = Files.walk(ingests)) {
+          if (s.anyMatch(f -> f.getFileName().toString().equals("data"))) {
+            break;
+          }
+        } catch (IOException | java.io.UncheckedIOException changing) {
+          // A folder went away while listed: look again.
+        }
+      }
+      TimeUnit.MILLISECONDS.sleep(5);
+    }
+    return System.nanoTime();
   }
 
   private void assertRetried(CliRun retry, String digest, String at) throws IOException {
