@@ -34,7 +34,7 @@ public final class ConfigLoader {
 
   private static final Set<String> TOP_LEVEL =
       Set.of("plugins", "server", "registry", "hashing", "image", "default_store", "stores",
-          "cache", "quota");
+          "cache", "quota", "uploads");
 
   private final ConfigBinder binder = new ConfigBinder();
 

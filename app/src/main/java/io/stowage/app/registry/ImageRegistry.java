@@ -132,6 +132,12 @@ public interface ImageRegistry extends AutoCloseable {
    */
   long bytesStoredBy(String owner);
 
+  /**
+   * Leases on running uploads: how a crashed upload is told from a live one (issue 12).
+   * Opens nothing more than the registry itself.
+   */
+  UploadLeases leases();
+
   /** The database, without credentials, for messages ({@code jdbc:sqlite:/data/registry.db}). */
   String describe();
 

@@ -350,6 +350,11 @@ final class JdbcImageRegistry implements ImageRegistry {
   }
 
   @Override
+  public UploadLeases leases() {
+    return new JdbcUploadLeases(db);
+  }
+
+  @Override
   public String describe() {
     return description;
   }
