@@ -31,7 +31,9 @@ import java.util.OptionalLong;
  *   resume ROOT INPUT DIGEST INTERVAL      (a new JVM) timed: open the store, reopen the
  *                                          writer, write the last 10 %, commit
  * </pre>
- * Every mode first warms the JIT with a 64 MiB ingest into a scratch root (untimed).
+ * Every mode first warms the JIT with a 64 MiB ingest into a scratch root (untimed); run.sh gives
+ * the JVM bin/stowage's JIT flags, so the JDK's SHA-256 is compiled (to the CPU's SHA
+ * instructions) within the warm-up.
  */
 public final class ContentIngestBench {
   private static final int MIB = 1 << 20;

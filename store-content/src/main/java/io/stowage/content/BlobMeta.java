@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.Map;
@@ -16,7 +15,7 @@ import java.util.TreeMap;
 
 /**
  * A blob's times and labels, kept beside the blob in {@code meta/<alg>/<hex>} as JSON. Written
- * only under the blob's {@link BlobLocks} stripe, to a temp name then renamed.
+ * only under the blob's {@link BlobLocks} stripe, replaced whole ({@link SmallFile}).
  */
 record BlobMeta(Instant createdAt, Instant updatedAt, Map<String, String> labels) {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,8 +50,8 @@ record BlobMeta(Instant createdAt, Instant updatedAt, Map<String, String> labels
     ObjectNode l = node.putObject("labels");
     labels.forEach(l::put);
     Files.createDirectories(file.getParent());
-    Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    Files.write(temp, JSON.writeValueAsBytes(node));
-    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    // Durable: an image's label is its reference on the blob (ImageShelf), which must survive
+    // whatever the blob survives.
+    SmallFile.replace(file, JSON.writeValueAsBytes(node), true);
   }
 }

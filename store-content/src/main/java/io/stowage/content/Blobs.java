@@ -11,6 +11,7 @@ import io.stowage.api.content.ContentInfo;
 import io.stowage.api.content.Digest;
 import io.stowage.api.content.DigestAlgorithm;
 import io.stowage.api.content.Labels;
+import io.stowage.api.io.AtomicFile;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -71,14 +72,8 @@ final class Blobs {
       Files.setPosixFilePermissions(ingest.data(), PosixFilePermissions.fromString("r--r--r--"));
       new BlobMeta(now, now, labels).write(layout.meta(digest));
       Files.move(ingest.data(), blob, StandardCopyOption.ATOMIC_MOVE);
-      syncFolder(blob.getParent());
+      AtomicFile.syncFolder(blob.getParent());
       return new CommitResult(digest, size, CommitResult.Outcome.CREATED);
-    }
-  }
-
-  private static void syncFolder(Path folder) throws IOException {
-    try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
-      channel.force(true);
     }
   }
 

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Base64;
 import java.util.Optional;
 
@@ -13,7 +12,7 @@ import java.util.Optional;
  * A saved hash state of an ingest: the portable digest's state after its first {@code offset}
  * bytes, tied to the ingest's {@code startedat} stamp so that a state saved for an earlier life of
  * the same ref is never applied to a new one. Stored in {@code hashstate} as one line, replaced
- * atomically. It is written only after the data it covers was synced, so the data file is never
+ * atomically ({@link SmallFile}). It is written only after the data it covers was synced, so the data file is never
  * shorter than a checkpoint says (a shorter one makes the checkpoint ignored).
  */
 record Checkpoint(
@@ -27,9 +26,9 @@ record Checkpoint(
   void save(Path dir) throws IOException {
     String line = "v2 " + stamp + " " + kind + " " + algorithm.id() + " " + offset + " "
         + Base64.getEncoder().encodeToString(state) + "\n";
-    Path temp = dir.resolve(FILE + ".tmp");
-    Files.writeString(temp, line, StandardCharsets.US_ASCII);
-    Files.move(temp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE);
+    // Not synced: it is only ever used with data that was synced before it was written, and a
+    // state lost to a power cut only makes a resume re-read more.
+    SmallFile.replace(dir.resolve(FILE), line.getBytes(StandardCharsets.US_ASCII), false);
   }
 
   /** The checkpoint of the ingest in {@code dir} if it is one for {@code stamp} and readable. */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -40,7 +41,8 @@ final class Checkpointer implements AutoCloseable {
     private final FileChannel data;
     private final ReentrantLock lock = new ReentrantLock();
     private IngestHash.Portable hash; // null: the writer hands in saved JDK states
-    private Checkpoint pending;
+    /** Set by the writer's thread without waiting: the lock is held across fsyncs. */
+    private final AtomicReference<Checkpoint> pending = new AtomicReference<>();
     private long offset;
     private long saved;
     private volatile boolean writerOpen = true;
@@ -78,19 +80,17 @@ final class Checkpointer implements AutoCloseable {
 
     /** A state the writer saved (JDK digests): synced and written by the background thread. */
     void offer(Checkpoint checkpoint) {
-      lock.lock();
-      try {
-        pending = checkpoint;
-      } finally {
-        lock.unlock();
-      }
+      pending.set(checkpoint);
       signal();
     }
 
     /** Saves a pending state; true if it did. */
     private boolean save() throws IOException {
-      if (pending == null) {
-        if (!writerOpen) {
+      // Read before the pending state: the writer offers its last state before it closes.
+      boolean open = writerOpen;
+      Checkpoint next = pending.getAndSet(null);
+      if (next == null) {
+        if (!open) {
           cancelled = true;
           tracks.remove(this);
           data.close();
@@ -98,8 +98,7 @@ final class Checkpointer implements AutoCloseable {
         return false;
       }
       data.force(false);
-      pending.save(ingest.dir());
-      pending = null;
+      next.save(ingest.dir());
       return true;
     }
 

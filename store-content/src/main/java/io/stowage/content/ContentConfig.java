@@ -11,13 +11,13 @@ import java.time.Duration;
  * @param digest the algorithm ingests are hashed with, {@code sha256} (default) or {@code sha512}
  * @param ingestExpiry how long an ingest may go without writes before it is reaped; default 7d
  * @param checkpointInterval how many bytes an ingest writes between saved hash states, the most a
- *     resume after a restart re-reads; default 64MiB; 0 saves none (a restart re-reads all)
+ *     resume after a restart re-reads; default 16MiB; 0 saves none (a restart re-reads all)
  */
 public record ContentConfig(
     String root, String digest, Duration ingestExpiry, DataSize checkpointInterval) {
 
   public static final Duration DEFAULT_EXPIRY = Duration.ofDays(7);
-  public static final DataSize DEFAULT_CHECKPOINT = DataSize.ofBytes(64L << 20);
+  public static final DataSize DEFAULT_CHECKPOINT = DataSize.ofBytes(16L << 20);
 
   public ContentConfig {
     root = root == null ? "" : root;

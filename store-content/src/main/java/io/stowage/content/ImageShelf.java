@@ -23,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -34,10 +33,15 @@ import java.util.TreeMap;
  * The content store as an image {@link io.stowage.api.store.Store}. An image is ingested under the
  * ref {@code stowage-image:<id>} and committed under its digest, so identical images share one
  * blob. Each image holds a reference on its blob — the label {@code stowage.io/image.<id>} — and
- * an index entry {@code images/<sha256 of id>} naming the digest. Deleting an image drops its
- * reference and deletes the blob only when no image reference remains, all under the blob's
- * stripe lock, so concurrent adds and deletes of identical images never lose a blob an image
- * still needs.
+ * an index entry {@code images/<sha256 of id>} naming the digest.
+ *
+ * <p>The label is what makes an image stored: an image exists when its index entry names a blob
+ * that exists and carries its label. So the index entry is written before the label (on add)
+ * and removed after it (on delete), and a crash between the two leaves only an index entry that
+ * names nothing — ignored, and replaced by the next add of that id — never a label that would
+ * keep a blob alive for an image that does not exist. Both steps run under the blob's stripe
+ * lock, as does every change of its labels, so concurrent adds and deletes of identical images
+ * never lose a blob an image still needs.
  *
  * <p>Locations are {@code content:///<alg>/<hex>?image=<id>}.
  */
@@ -60,7 +64,7 @@ final class ImageShelf {
   AddResult add(AddRequest request) {
     String id = request.imageId();
     Path index = layout.image(id);
-    if (Files.exists(index)) {
+    if (storedDigest(id).isPresent()) {
       throw duplicate(id);
     }
     IngestWriter writer;
@@ -71,7 +75,7 @@ final class ImageShelf {
     }
     boolean done = false;
     try {
-      if (Files.exists(index)) {
+      if (storedDigest(id).isPresent()) {
         throw duplicate(id);
       }
       if (writer.status().offset() != 0) {
@@ -79,10 +83,14 @@ final class ImageShelf {
       }
       // md5, the multihash, size cap, declared size and progress: the host's metering.
       ImageMeter.Reading reading = ImageMeter.copy(request, (block, position) -> writer.write(block));
-      CommitResult committed = writer.commit(OptionalLong.of(reading.size()), Optional.empty(),
-          Map.of(LABEL_PREFIX + id, Instant.now().toString()));
+      Digest digest = writer.seal(OptionalLong.of(reading.size()), Optional.empty());
+      CommitResult committed;
+      try (BlobLocks.Held lock = store.blobs().locks().lock(digest)) {
+        SmallFile.replace(index, digest.toString().getBytes(StandardCharsets.US_ASCII), true);
+        crashPoint.run();
+        committed = writer.publish(digest, Map.of(LABEL_PREFIX + id, Instant.now().toString()));
+      }
       done = true;
-      writeIndex(index, committed.digest());
       return reading.resultAt(location(committed.digest(), id));
     } catch (IOException e) {
       throw IoFailures.onWrite("adding image \"" + id + "\"", e);
@@ -93,11 +101,11 @@ final class ImageShelf {
     }
   }
 
-  private void writeIndex(Path index, Digest digest) throws IOException {
-    Path temp = index.resolveSibling("." + index.getFileName() + ".tmp");
-    Files.writeString(temp, digest.toString(), StandardCharsets.US_ASCII);
-    Files.move(temp, index, StandardCopyOption.ATOMIC_MOVE);
-  }
+  /**
+   * Runs between writing an image's index entry and its label; a test halts the JVM here to show
+   * that a crash at this point leaves nothing a retry trips over and no label behind.
+   */
+  static volatile Runnable crashPoint = () -> { };
 
   ImageData get(Location location, ByteRange range) {
     Ref ref = stored(location);
@@ -121,8 +129,8 @@ final class ImageShelf {
       if (!indexed(ref)) {
         throw notFound(location);
       }
-      Files.delete(layout.image(ref.imageId));
-      dropReference(ref);
+      dropReference(ref); // first: without its label the image is gone, whatever follows
+      Files.deleteIfExists(layout.image(ref.imageId));
     } catch (IOException e) {
       throw IoFailures.onWrite("deleting " + location, e);
     }
@@ -165,12 +173,29 @@ final class ImageShelf {
   }
 
   private boolean indexed(Ref ref) {
+    return storedDigest(ref.imageId).filter(ref.digest::equals).isPresent();
+  }
+
+  /**
+   * The digest of image {@code id} if it is stored: its index entry names a blob that exists and
+   * carries the image's label. An entry without that (a crash between the two steps) is not.
+   */
+  private Optional<Digest> storedDigest(String id) {
+    Digest digest;
     try {
-      return Files.readString(layout.image(ref.imageId), StandardCharsets.US_ASCII)
-          .equals(ref.digest.toString());
-    } catch (IOException e) {
-      return false;
+      digest = Digest.parse(Files.readString(layout.image(id), StandardCharsets.US_ASCII));
+    } catch (IOException | InvalidRequestException e) {
+      return Optional.empty();
     }
+    try {
+      if (!Files.exists(layout.blob(digest))
+          || !store.blobs().metaOf(digest).labels().containsKey(LABEL_PREFIX + id)) {
+        return Optional.empty();
+      }
+    } catch (IOException e) {
+      throw IoFailures.onRead("reading image \"" + id + "\"", e);
+    }
+    return Optional.of(digest);
   }
 
   private Location location(Digest digest, String imageId) {

@@ -7,7 +7,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Optional;
@@ -18,7 +17,7 @@ import java.util.OptionalLong;
  * a folder's owner), {@code startedat} (when this life of the ingest began; also the stamp
  * checkpoints are tied to), {@code total} (the expected size, if given), {@code data} (the bytes;
  * its modification time is the update time), {@code hashstate} ({@link Checkpoint}) and
- * {@code lock} ({@link RefLocks}). Small files are written to a temp name and renamed.
+ * {@code lock} ({@link RefLocks}). Small files are replaced whole ({@link SmallFile}).
  */
 record Ingest(Path dir, String ref, Instant startedAt, OptionalLong total) {
 
@@ -118,8 +117,6 @@ record Ingest(Path dir, String ref, Instant startedAt, OptionalLong total) {
   }
 
   private static void writeSmall(Path dir, String name, String text) throws IOException {
-    Path temp = dir.resolve(name + ".tmp");
-    Files.writeString(temp, text, StandardCharsets.UTF_8);
-    Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    SmallFile.replace(dir.resolve(name), text.getBytes(StandardCharsets.UTF_8), false);
   }
 }

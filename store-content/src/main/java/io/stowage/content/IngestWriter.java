@@ -20,21 +20,27 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * The writer of one ingest. Appends go to the data file and through the running digest on the
- * caller's thread. How the digest resumes:
+ * The writer of one ingest. The caller's thread copies each write into a {@link WritePipeline},
+ * whose thread appends it to the data file, and hashes it meanwhile: ingest time is about the
+ * hashing time. How the digest resumes:
  * <ul>
  *   <li>written with the JDK digest: closing hands a clone of it to the store, so a writer reopened
- *       in this process continues without reading anything; meanwhile the {@link Checkpointer}
- *       saves portable states for a restart;
- *   <li>resumed after a restart from a checkpoint: the portable digest continues, and this writer
- *       saves its own checkpoints every interval (and on close).
+ *       in this process continues without reading anything; every checkpoint interval its state is
+ *       handed to the {@link Checkpointer} (after the bytes it covers are in the file), which
+ *       syncs the data and saves it for a restart; when the state cannot be read, the
+ *       checkpointer follows the file with the portable digest instead;
+ *   <li>resumed after a restart from a portable checkpoint: the portable digest continues, and
+ *       this writer saves its own checkpoints every interval (and on close).
  * </ul>
+ * A failed write closes the writer (the lock is released); the file then holds a prefix of what
+ * was written, which the next writer resumes from its last checkpoint.
  */
 final class IngestWriter implements ContentWriter {
-  private final LocalContentStore store;
+  private final Ingests ingests;
   private final RefLocks.Held lock;
-  private Ingest ingest;
+  private final Ingest ingest;
   private final FileChannel data;
+  private WritePipeline pipeline;
   private IngestHash hash;
   private long offset;
   private Optional<Checkpointer.Track> track;
@@ -43,17 +49,28 @@ final class IngestWriter implements ContentWriter {
 
   private final boolean resumable;
 
-  IngestWriter(LocalContentStore store, RefLocks.Held lock, Ingest ingest, IngestHash hash,
+  IngestWriter(Ingests ingests, RefLocks.Held lock, Ingest ingest, IngestHash hash,
       long offset, boolean resumable) throws IOException {
     this.resumable = resumable;
-    this.store = store;
+    this.ingests = ingests;
     this.lock = lock;
     this.ingest = ingest;
     this.hash = hash;
     this.offset = offset;
     this.lastCheckpoint = offset;
     this.data = FileChannel.open(ingest.data(), StandardOpenOption.WRITE);
-    this.track = track(store, ingest, hash, resumable);
+    try {
+      this.track = track(ingests, ingest, hash, resumable);
+    } catch (IOException | RuntimeException e) {
+      data.close();
+      throw e;
+    }
+    this.pipeline = newPipeline(offset);
+  }
+
+  private WritePipeline newPipeline(long at) {
+    return new WritePipeline(data, at,
+        "stowage-content-write-" + ingests.storeId() + "-" + ingest.dir().getFileName());
   }
 
   /**
@@ -61,13 +78,13 @@ final class IngestWriter implements ContentWriter {
    * states to the checkpointer to sync and save; one whose state cannot is followed by the
    * checkpointer's portable digest; a portable digest saves its own (no track).
    */
-  private static Optional<Checkpointer.Track> track(LocalContentStore store, Ingest ingest,
+  private static Optional<Checkpointer.Track> track(Ingests ingests, Ingest ingest,
       IngestHash hash, boolean resumable) throws IOException {
     if (!resumable || !(hash instanceof IngestHash.Jdk jdk)) {
       return Optional.empty();
     }
-    return jdk.state().isPresent() ? store.checkpointer().saving(ingest)
-        : store.checkpointer().follow(ingest, hash.algorithm);
+    return jdk.state().isPresent() ? ingests.checkpointer().saving(ingest)
+        : ingests.checkpointer().follow(ingest, hash.algorithm);
   }
 
   @Override
@@ -76,22 +93,19 @@ final class IngestWriter implements ContentWriter {
     ByteBuffer forHash = bytes.duplicate();
     int n = bytes.remaining();
     try {
-      long at = offset;
-      while (bytes.hasRemaining()) {
-        at += data.write(bytes, at);
-      }
+      pipeline.write(bytes);
     } catch (IOException e) {
-      // Keep the file equal to what the digest saw, so the ingest stays resumable.
-      try {
-        data.truncate(offset);
-      } catch (IOException ignored) {
-        // The resume will re-read from the last checkpoint.
-      }
+      failed();
       throw IoFailures.onWrite("writing ingest \"" + ingest.ref() + "\"", e);
+    } catch (RuntimeException e) {
+      failed();
+      throw e;
     }
+    // Meanwhile the pipeline's thread writes what was copied.
     hash.update(forHash);
     offset += n;
-    if (store.checkpointInterval() > 0 && offset - lastCheckpoint >= store.checkpointInterval()) {
+    if (ingests.checkpointInterval() > 0
+        && offset - lastCheckpoint >= ingests.checkpointInterval()) {
       if (hash instanceof IngestHash.Portable p) {
         checkpoint(p);
       } else if (track.isPresent()) {
@@ -100,17 +114,33 @@ final class IngestWriter implements ContentWriter {
     }
   }
 
-  /** Hands the JDK digest's state to the checkpointer, which syncs the data and saves it. */
+  /**
+   * Hands the JDK digest's state to the checkpointer, once the bytes it covers are in the file;
+   * the checkpointer syncs the data and saves it.
+   */
   private void offerJdkState() {
     Optional<byte[]> state = ((IngestHash.Jdk) hash).state();
     if (state.isPresent() && track.isPresent()) {
-      track.get().offer(new Checkpoint(
-          ingest.stamp(), Checkpoint.JDK, hash.algorithm, offset, state.get()));
+      Checkpoint c = new Checkpoint(ingest.stamp(), Checkpoint.JDK, hash.algorithm, offset,
+          state.get());
+      Checkpointer.Track t = track.get();
+      try {
+        pipeline.mark(() -> t.offer(c));
+      } catch (IOException e) {
+        failed();
+        throw IoFailures.onWrite("writing ingest \"" + ingest.ref() + "\"", e);
+      }
       lastCheckpoint = offset;
     }
   }
 
   private void checkpoint(IngestHash.Portable p) {
+    try {
+      pipeline.drain();
+    } catch (IOException e) {
+      failed();
+      throw IoFailures.onWrite("writing ingest \"" + ingest.ref() + "\"", e);
+    }
     try {
       data.force(false);
       new Checkpoint(ingest.stamp(), Checkpoint.PORTABLE, p.algorithm, offset, p.state())
@@ -150,14 +180,17 @@ final class IngestWriter implements ContentWriter {
       throw new InvalidRequestException("an ingest can only be truncated to 0, not " + size);
     }
     track.ifPresent(Checkpointer.Track::cancel);
+    pipeline.close();
     try {
       Checkpoint.delete(ingest.dir());
       data.truncate(0);
       offset = 0;
       lastCheckpoint = 0;
       hash = IngestHash.jdk(hash.algorithm);
-      track = track(store, ingest, hash, resumable);
+      pipeline = newPipeline(0);
+      track = track(ingests, ingest, hash, resumable);
     } catch (IOException e) {
+      failed();
       throw IoFailures.onWrite("truncating ingest \"" + ingest.ref() + "\"", e);
     }
   }
@@ -165,30 +198,59 @@ final class IngestWriter implements ContentWriter {
   @Override
   public CommitResult commit(
       OptionalLong expectedSize, Optional<Digest> expectedDigest, Map<String, String> labels) {
-    ensureOpen();
     Map<String, String> checked = Labels.copyOf(labels);
+    return publish(seal(expectedSize, expectedDigest), checked);
+  }
+
+  /**
+   * The first half of a commit: checks the size and digest (a mismatch keeps the ingest and the
+   * writer open), then waits for the writes and syncs the data. Returns the digest to
+   * {@link #publish} under.
+   */
+  Digest seal(OptionalLong expectedSize, Optional<Digest> expectedDigest) {
+    ensureOpen();
     if (expectedSize.isPresent() && expectedSize.getAsLong() != offset) {
       throw new SizeMismatchException("ingest \"" + ingest.ref() + "\" has " + offset
           + " bytes, expected " + expectedSize.getAsLong() + "; the ingest is kept");
+    }
+    try {
+      pipeline.drain();
+    } catch (IOException e) {
+      failed();
+      throw IoFailures.onWrite("writing ingest \"" + ingest.ref() + "\"", e);
     }
     Digest actual = hash.peek();
     if (expectedDigest.isPresent()) {
       Digest expected = expectedDigest.get();
       if (expected.algorithm() != actual.algorithm()) {
-        actual = store.hashFile(ingest.data(), expected.algorithm());
+        actual = ingests.hashFile(ingest.data(), expected.algorithm());
       }
       if (!expected.equals(actual)) {
         throw new InvalidImageDataException("ingest \"" + ingest.ref() + "\" has digest "
             + actual + ", expected " + expected + "; the ingest is kept");
       }
     }
-    track.ifPresent(Checkpointer.Track::cancel);
     try {
       data.force(true);
-      CommitResult result = store.blobs().commit(ingest, actual, offset, checked);
+    } catch (IOException e) {
+      throw IoFailures.onWrite("committing ingest \"" + ingest.ref() + "\"", e);
+    }
+    return actual;
+  }
+
+  /**
+   * The second half of a commit, after {@link #seal}: the data becomes the blob {@code digest}
+   * (or the labels are added to it if it exists) and the ingest is removed.
+   */
+  CommitResult publish(Digest digest, Map<String, String> labels) {
+    ensureOpen();
+    track.ifPresent(Checkpointer.Track::cancel);
+    try {
+      CommitResult result = ingests.blobs().commit(ingest, digest, offset, labels);
       closed = true;
+      pipeline.close();
       data.close();
-      store.removeIngest(ingest.dir());
+      ingests.remove(ingest.dir());
       lock.close();
       return result;
     } catch (IOException e) {
@@ -203,12 +265,32 @@ final class IngestWriter implements ContentWriter {
     }
     closed = true;
     track.ifPresent(Checkpointer.Track::cancel);
+    pipeline.close();
     try {
       data.close();
     } catch (IOException e) {
       // Removed next.
     }
-    store.removeIngest(ingest.dir());
+    ingests.remove(ingest.dir());
+    lock.close();
+  }
+
+  /**
+   * After a failed write: stops, keeps the file (a prefix of what was written) and the last
+   * checkpoint for a resume, and releases the ref. The digest, ahead of the file, is dropped.
+   */
+  private void failed() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    pipeline.close();
+    track.ifPresent(Checkpointer.Track::writerClosed);
+    try {
+      data.close();
+    } catch (IOException e) {
+      // Nothing to keep.
+    }
     lock.close();
   }
 
@@ -217,20 +299,31 @@ final class IngestWriter implements ContentWriter {
     if (closed) {
       return;
     }
+    try {
+      pipeline.drain();
+    } catch (IOException | RuntimeException e) {
+      failed(); // the file is a prefix: a resume re-reads from the last checkpoint
+      return;
+    }
     closed = true;
     try {
       if (hash instanceof IngestHash.Jdk jdk) {
-        store.suspend(ingest, offset, jdk);
+        ingests.suspend(ingest, offset, jdk);
         if (offset != lastCheckpoint) {
-          offerJdkState();
+          Optional<byte[]> state = jdk.state();
+          if (state.isPresent() && track.isPresent()) {
+            track.get().offer(new Checkpoint(
+                ingest.stamp(), Checkpoint.JDK, hash.algorithm, offset, state.get()));
+          }
         }
       } else if (hash instanceof IngestHash.Portable p && offset != lastCheckpoint
-          && store.checkpointInterval() > 0) {
+          && ingests.checkpointInterval() > 0) {
         checkpoint(p);
       }
     } catch (StowageException e) {
       // A resume re-reads from the last checkpoint instead.
     } finally {
+      pipeline.close();
       track.ifPresent(Checkpointer.Track::writerClosed);
       try {
         data.close();

@@ -25,7 +25,11 @@ record Layout(Path root) {
   }
 
   Path meta(Digest digest) {
-    return root.resolve("meta").resolve(digest.algorithm().id()).resolve(digest.hex());
+    return metaFolder(digest.algorithm()).resolve(digest.hex());
+  }
+
+  Path metaFolder(DigestAlgorithm algorithm) {
+    return root.resolve("meta").resolve(algorithm.id());
   }
 
   Path ingests() {

@@ -11,15 +11,21 @@ import java.util.OptionalLong;
  * this or any other process — can open the ref. Data is appended; nothing is visible as a blob
  * before commit.
  *
+ * <p>An implementation may write in the background: a write error then surfaces, once, from a
+ * later {@link #write} or from {@link #commit}. A write error ends the writer (releasing the
+ * ref, as {@link #close()}); the ingest keeps the bytes that reached it, and a new writer
+ * resumes from there.
+ *
  * <p>Not thread-safe: one thread at a time. Every method except {@link #close()} fails with
- * {@link IllegalStateException} after close or commit.
+ * {@link IllegalStateException} after close, commit or a write error.
  */
 public interface ContentWriter extends AutoCloseable {
 
   /**
    * Appends all remaining bytes of {@code data}.
    *
-   * @throws io.stowage.api.StorageFullException no room; the bytes written before stay
+   * @throws io.stowage.api.StorageFullException no room (for these bytes or earlier ones); the
+   *     bytes that reached the ingest stay
    * @throws io.stowage.api.WriteDeniedException the ingest cannot be written
    * @throws io.stowage.api.StoreIOException another I/O failure
    */
@@ -48,7 +54,8 @@ public interface ContentWriter extends AutoCloseable {
    * Makes the written bytes a blob. Checks the size and the digest when expected ones are given,
    * makes the data durable (file and folder synced), moves it atomically under its digest,
    * leaves it read-only, adds {@code labels} and removes the ingest. A successful commit closes
-   * the writer; after a failed one the writer stays open and the ingest keeps its bytes.
+   * the writer; after a size or digest mismatch the writer stays open and the ingest keeps its
+   * bytes; a write error ends the writer as in {@link #write}.
    *
    * @return {@link CommitResult.Outcome#CREATED}, or {@link CommitResult.Outcome#ALREADY_EXISTED}
    *     when the blob was stored already (callers treat that as success; the labels are added to
@@ -59,6 +66,8 @@ public interface ContentWriter extends AutoCloseable {
    *     the ingest is kept
    * @throws io.stowage.api.InvalidRequestException {@code expectedDigest} is of another
    *     algorithm than the store's writers use, or a label is invalid
+   * @throws io.stowage.api.StorageFullException no room for the bytes or the blob
+   * @throws io.stowage.api.StoreIOException another I/O failure; nothing partial is visible
    */
   CommitResult commit(
       OptionalLong expectedSize, Optional<Digest> expectedDigest, Map<String, String> labels);
