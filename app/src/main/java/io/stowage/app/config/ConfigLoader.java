@@ -6,7 +6,9 @@ import io.stowage.api.DataSize;
 import io.stowage.api.HashAlgorithm;
 import io.stowage.config.ConfigBinder;
 import io.stowage.api.InvalidRequestException;
+import io.stowage.app.image.ProjectQuota;
 import io.stowage.app.registry.RegistrySettings;
+import io.stowage.app.server.ServerSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -105,6 +107,9 @@ public final class ConfigLoader {
     Sections.Image image = bindSection(root, "image", Sections.Image.class, new Sections.Image(null));
     Sections.Registry registrySection = bindSection(
         root, "registry", Sections.Registry.class, new Sections.Registry(null, null, null, null));
+    Sections.Server server = bindSection(
+        root, "server", Sections.Server.class, new Sections.Server(null, null, null, null));
+    Sections.Quota quota = bindSection(root, "quota", Sections.Quota.class, new Sections.Quota(null));
 
     HashAlgorithm algorithm;
     try {
@@ -158,8 +163,16 @@ public final class ConfigLoader {
         registrySection.maxPoolSize() == null
             ? RegistrySettings.DEFAULT_POOL_SIZE : registrySection.maxPoolSize())
         .resolvedAgainst(baseDir);
-    return new HostConfig(
-        source, baseDir, pluginsDir, algorithm, cap, defaultStore, stores, cache, registry);
+    return new HostConfig(source, baseDir, pluginsDir, algorithm, cap, defaultStore, stores,
+        cache, registry, serverSettings(server), new ProjectQuota(Optional.ofNullable(quota.perProject())));
+  }
+
+  private static ServerSettings serverSettings(Sections.Server s) {
+    return new ServerSettings(
+        s.host() == null ? ServerSettings.DEFAULT_HOST : s.host(),
+        s.port() == null ? ServerSettings.DEFAULT_PORT : s.port(),
+        s.workerThreads() == null ? ServerSettings.DEFAULT_WORKER_THREADS : s.workerThreads(),
+        s.auth() == null || s.auth().tokens() == null ? Map.of() : s.auth().tokens());
   }
 
   private <T> T bindSection(JsonNode root, String name, Class<T> type, T absent) {

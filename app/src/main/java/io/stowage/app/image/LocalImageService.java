@@ -1,7 +1,6 @@
 package io.stowage.app.image;
 
 import io.stowage.app.Host;
-import io.stowage.app.config.ConfigLoader;
 import io.stowage.app.registry.ImageRegistry;
 
 /**
@@ -23,12 +22,11 @@ public final class LocalImageService implements AutoCloseable {
    * Opens the registry {@code host}'s configuration names and the service over it.
    *
    * @throws io.stowage.api.UnavailableException the registry cannot be opened
-   * @throws io.stowage.api.BadStoreConfigurationException a bad {@code quota:} section
    */
-  public static LocalImageService open(Host host, ConfigLoader loader) {
-    ProjectQuota quota = ProjectQuota.read(host.config(), loader);
+  public static LocalImageService open(Host host) {
     ImageRegistry registry = ImageRegistry.open(host.config().registry());
-    return new LocalImageService(registry, new ImageService(registry, host.imageStorage(), quota));
+    return new LocalImageService(
+        registry, new ImageService(registry, host.imageStorage(), host.config().quota()));
   }
 
   public ImageService service() {
