@@ -127,8 +127,10 @@ final class ImageListing {
       }
       case SHARED -> {
         if (scope.project().isPresent()) {
-          List<Object> values = new ArrayList<>(List.of(scope.project().get()));
-          and("(owner = ? OR " + sharedWith(q, values) + ")", values.toArray());
+          List<Object> values =
+              new ArrayList<>(List.of(Visibility.SHARED.wireName(), scope.project().get()));
+          and("((visibility = ? AND owner = ?) OR " + sharedWith(q, values) + ")",
+              values.toArray());
         } else {
           and("1 = 0");
         }
