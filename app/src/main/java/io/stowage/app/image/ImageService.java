@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  * <p>Uploads move an image {@code queued → saving} by compare-and-set (of two racing uploads one
  * wins, the other gets {@link ImageConflictException}), stream it through
  * {@link ImageStorage#put} once (size cap, the owner's quota reserved in the registry as the
- * bytes arrive — {@link QuotaReservation} — inspection against the image's {@code disk_format}), record progress at most once a second, and end {@code active}
- * with size, checksums, virtual size and location. Any failure returns the image to
+ * bytes arrive — {@link QuotaReservation} — inspection against the image's
+ * {@code disk_format}), record progress at most once a second, and end {@code active} with size, checksums, virtual size and location. Any failure returns the image to
  * {@code queued} with no data stored anywhere.
  *
  * <p>Thread-safe: the registry serialises what must be; several processes may share it.

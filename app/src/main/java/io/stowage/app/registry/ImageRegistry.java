@@ -45,7 +45,10 @@ public interface ImageRegistry extends AutoCloseable {
   /** The image with this id, whoever owns it. */
   Optional<ImageRecord> find(String id);
 
-  /** The image with this id if {@code scope} may see it (see {@link Scope#canSee}). */
+  /**
+   * The image with this id if {@code scope} may see it by {@link Scope#canSee}: memberships
+   * of shared images are not considered ({@link #member} tells them).
+   */
   default Optional<ImageRecord> find(String id, Scope scope) {
     return find(id).filter(scope::canSee);
   }
