@@ -38,13 +38,15 @@ class ConfigErrorsTest {
       "plugins: [a]"                                    | plugins: expected a mapping of keys to values
       "plugins: { dir: /nonexistent/stowage-plugins }"  | plugins.dir: /nonexistent/stowage-plugins does not exist
       "hashing: {\n  algorithm: sha256\n  x: ]"       | (line 3, column
-      "server: { prot: 9292 }"                          | server.prot: unknown key (known: [host, port, worker_threads, auth])
+      "server: { prot: 9292 }"                          | server.prot: unknown key (known: [host, port, worker_threads, auth]) (line 1, column 11)
+      "plugins: { dir: . }\nserver:\n  port: 1\n  prot: 2" | server.prot: unknown key (known: [host, port, worker_threads, auth]) (line 4, column 3)
+      "stores:\n  a:\n    dir: x"                      | stores.a.type: is required (for example filesystem) (line 2, column 3)
       "server: { port: 99999 }"                         | server.port: must be 0-65535, not 99999
       "server: { worker_threads: many }"                | server.worker_threads: "many" is not
       "server: { auth: { tokens: { t: { project: '' } } } }"  | server.auth.tokens.t: a token needs a project
       "server: { auth: { tokens: { t: { project: p, role: [admin] } } } }" | server.auth.tokens.t.role: unknown key
       "server: { port: 1 }\nserver: { port: 2 }"       | server: is given twice (again at line 2, column 1)
-      "quota: { per_projekt: 1GiB }"                    | quota.per_projekt: unknown key (known: [per_project])
+      "quota: { per_projekt: 1GiB }"                    | quota.per_projekt: unknown key (known: [per_project]) (line 1, column 10)
       "quota: { per_project: lots }"                    | quota.per_project: "lots" is not a size
       """)
   void malformedConfigurationIsOneLineNamingTheKey(String yaml, String expected) throws IOException {

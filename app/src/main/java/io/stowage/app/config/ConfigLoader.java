@@ -25,7 +25,8 @@ import java.util.Set;
 
 /**
  * Reads the YAML configuration and binds configuration subtrees to plugins' config types.
- * Every error is a {@link BadStoreConfigurationException} whose path names the key.
+ * Every error is a {@link BadStoreConfigurationException} whose path names the key; errors in
+ * the host's own sections also give the key's line and column.
  */
 public final class ConfigLoader {
   /** The name shown for the configuration built into the host. */
@@ -93,6 +94,14 @@ public final class ConfigLoader {
 
   HostConfig parse(byte[] text, String source, Path baseDir) {
     JsonNode root = binder.read(text, source);
+    try {
+      return parse(root, source, baseDir);
+    } catch (BadStoreConfigurationException e) {
+      throw KeyLocations.locate(e, text);
+    }
+  }
+
+  private HostConfig parse(JsonNode root, String source, Path baseDir) {
     if (!root.isObject()) {
       throw new BadStoreConfigurationException("", source + " must be a mapping of keys to values");
     }
