@@ -113,6 +113,11 @@ public final class Host implements AutoCloseable {
     return injector.getInstance(ImageStorage.class);
   }
 
+  /** The host's background tasks (stopped first when the host closes). */
+  public io.stowage.api.TaskScheduler scheduler() {
+    return injector.getInstance(io.stowage.api.TaskScheduler.class);
+  }
+
   /** Stops background work, closes the stores that were built, stops the plugins. Idempotent. */
   @Override
   public void close() {

@@ -30,6 +30,7 @@ final class PluginJar {
   private final List<String> extensions = new ArrayList<>();
   private final Map<String, byte[]> extraEntries = new LinkedHashMap<>();
   private boolean index = true;
+  private final java.util.Set<String> omitted = new java.util.HashSet<>();
 
   private PluginJar(String id) {
     this.id = id;
@@ -64,6 +65,12 @@ final class PluginJar {
     return this;
   }
 
+  /** Compiles {@code className} but leaves it out of the jar: a half-built plugin. */
+  PluginJar without(String className) {
+    omitted.add(className.replace('.', '/') + ".class");
+    return this;
+  }
+
   PluginJar entry(String name, byte[] content) {
     extraEntries.put(name, content);
     return this;
@@ -92,7 +99,11 @@ final class PluginJar {
       }
       try (var walk = Files.walk(classes)) {
         for (Path p : walk.filter(Files::isRegularFile).toList()) {
-          out.putNextEntry(new JarEntry(classes.relativize(p).toString().replace('\\', '/')));
+          String name = classes.relativize(p).toString().replace('\\', '/');
+          if (omitted.contains(name)) {
+            continue;
+          }
+          out.putNextEntry(new JarEntry(name));
           out.write(Files.readAllBytes(p));
         }
       }

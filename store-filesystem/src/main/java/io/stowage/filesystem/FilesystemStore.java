@@ -278,6 +278,21 @@ final class FilesystemStore implements Store {
     }
   }
 
+  @Override
+  public Optional<Location> locate(String imageId) {
+    if (imageId.isEmpty() || imageId.contains("/") || imageId.equals(".") || imageId.equals("..")
+        || imageId.indexOf('\0') >= 0 || imageId.getBytes(StandardCharsets.UTF_8).length > 255) {
+      throw new InvalidRequestException("image id cannot name a file in store " + id);
+    }
+    for (Datadir dir : settings.datadirs()) {
+      Path file = dir.path().resolve(imageId);
+      if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+        return Optional.of(Location.of(Locations.uriOf(file), id, metadataFor(file)));
+      }
+    }
+    return Optional.empty();
+  }
+
   private Map<String, String> metadataFor(Path file) {
     return settings.metadata().map(m -> m.forFile(file)).orElse(Map.of());
   }

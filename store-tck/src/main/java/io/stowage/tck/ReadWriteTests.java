@@ -62,6 +62,18 @@ abstract class ReadWriteTests extends StoreFixture {
     assertThat(source.bytesRead()).as("bytes read from the stream").isZero();
   }
 
+  @Test
+  void locatesWhatItStoredIfItCan() {
+    requires(Capability.WRITE, Capability.DELETE);
+    assertThat(store().locate("tck-never-stored")).as("locate of an id never stored").isEmpty();
+    AddResult result = store().add(request("tck-locate", bytes(10)));
+    // Optional for a store (the default knows nothing); a store that answers names its add's URI.
+    store().locate("tck-locate").ifPresent(l -> assertThat(l.uri()).as("located")
+        .isEqualTo(result.location().uri()));
+    store().delete(result.location());
+    assertThat(store().locate("tck-locate")).as("locate after delete").isEmpty();
+  }
+
   static Stream<Arguments> sizesAndAlgorithms() {
     Stream<Arguments> sha512 =
         Stream.of(0, 1, 2, 7, 4095, 4096, 4097, 65535, 65536, 65537, MIB - 1, MIB + 1, 5 * MIB + 3)

@@ -45,6 +45,9 @@ final class ServeCommand implements Callable<Integer> {
         LocalImageService images = LocalImageService.open(booted);
         CacheResources cache = CacheResources.open(booted, images);
         ApiServer server = ApiServer.start(images.service(), settings, cache.cache())) {
+      // Uploads a crash left in saving (this server's last run, or a dead peer) are requeued
+      // before the first request, and then periodically.
+      images.superviseUploads();
       // On SIGTERM: let the main thread close the server, registry and stores, then exit.
       Thread hook = new Thread(() -> {
         stopped.countDown();

@@ -7,6 +7,7 @@ import io.stowage.api.HashAlgorithm;
 import io.stowage.config.ConfigBinder;
 import io.stowage.api.InvalidRequestException;
 import io.stowage.app.image.ProjectQuota;
+import io.stowage.app.image.UploadLeaseSettings;
 import io.stowage.app.registry.RegistrySettings;
 import io.stowage.app.server.ServerSettings;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,7 +38,7 @@ public final class ConfigLoader {
 
   private static final Set<String> TOP_LEVEL =
       Set.of("plugins", "server", "registry", "hashing", "image", "default_store", "stores",
-          "cache", "quota");
+          "cache", "quota", "uploads");
 
   private final ConfigBinder binder = new ConfigBinder();
 
@@ -119,6 +120,8 @@ public final class ConfigLoader {
     Sections.Server server = bindSection(
         root, "server", Sections.Server.class, new Sections.Server(null, null, null, null));
     Sections.Quota quota = bindSection(root, "quota", Sections.Quota.class, new Sections.Quota(null));
+    Sections.Uploads uploads =
+        bindSection(root, "uploads", Sections.Uploads.class, new Sections.Uploads(null));
 
     HashAlgorithm algorithm;
     try {
@@ -173,7 +176,9 @@ public final class ConfigLoader {
             ? RegistrySettings.DEFAULT_POOL_SIZE : registrySection.maxPoolSize())
         .resolvedAgainst(baseDir);
     return new HostConfig(source, baseDir, pluginsDir, algorithm, cap, defaultStore, stores,
-        cache, registry, serverSettings(server), new ProjectQuota(Optional.ofNullable(quota.perProject())));
+        cache, registry, serverSettings(server), new ProjectQuota(Optional.ofNullable(quota.perProject())),
+        uploads.staleAfter() == null
+            ? UploadLeaseSettings.DEFAULT : new UploadLeaseSettings(uploads.staleAfter()));
   }
 
   private static ServerSettings serverSettings(Sections.Server s) {

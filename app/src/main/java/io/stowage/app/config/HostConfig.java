@@ -4,6 +4,7 @@ package io.stowage.app.config;
 import io.stowage.api.DataSize;
 import io.stowage.api.HashAlgorithm;
 import io.stowage.app.image.ProjectQuota;
+import io.stowage.app.image.UploadLeaseSettings;
 import io.stowage.app.registry.RegistrySettings;
 import io.stowage.app.server.ServerSettings;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -22,6 +23,7 @@ import java.util.Optional;
  * @param registry where the image registry lives (relative SQLite paths already resolved)
  * @param server where {@code stowage serve} listens and who may call it ({@code server:})
  * @param quota how much image data each project may store ({@code quota:})
+ * @param uploads when an upload left in {@code saving} counts as dead ({@code uploads:})
  */
 public record HostConfig(
     String source,
@@ -34,11 +36,13 @@ public record HostConfig(
     Optional<ObjectNode> cache,
     RegistrySettings registry,
     ServerSettings server,
-    ProjectQuota quota) {
+    ProjectQuota quota,
+    UploadLeaseSettings uploads) {
 
   public HostConfig {
     java.util.Objects.requireNonNull(server, "server");
     java.util.Objects.requireNonNull(quota, "quota");
+    java.util.Objects.requireNonNull(uploads, "uploads");
     stores = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(stores));
   }
 }

@@ -19,4 +19,6 @@ final class Sections {
   record ServerAuth(java.util.Map<String, io.stowage.app.server.ServerSettings.Grant> tokens) {}
 
   record Quota(DataSize perProject) {}
+
+  record Uploads(java.time.Duration staleAfter) {}
 }

@@ -59,11 +59,20 @@ public final class ImageService {
   private final ImageStorage storage;
   private final ProjectQuota quota;
   private final ImageMembers members;
+  private final UploadRecovery recovery;
 
   public ImageService(ImageRegistry registry, ImageStorage storage, ProjectQuota quota) {
+    this(registry, storage, quota, new UploadRecovery(registry, storage,
+        UploadLeaseSettings.DEFAULT, java.time.Clock.systemUTC()));
+  }
+
+  /** @param recovery leases of this process's uploads, and the requeueing of dead ones */
+  public ImageService(ImageRegistry registry, ImageStorage storage, ProjectQuota quota,
+      UploadRecovery recovery) {
     this.registry = registry;
     this.storage = storage;
     this.quota = quota;
+    this.recovery = recovery;
     this.members = new ImageMembers(this, registry);
   }
 
@@ -72,9 +81,19 @@ public final class ImageService {
     return members;
   }
 
+  /** The leases of this process's uploads and the sweep for dead ones. */
+  public UploadRecovery uploads() {
+    return recovery;
+  }
+
   /** The ids of the stores data can go to. */
   public List<String> storeIds() {
     return storage.stores().stream().map(s -> s.id()).toList();
+  }
+
+  /** Every configured store with its state (a store whose plugin broke is unavailable). */
+  public List<io.stowage.app.service.StoreStatus> stores() {
+    return storage.stores();
   }
 
   /** The store uploads go to when they name none. */
@@ -211,12 +230,25 @@ public final class ImageService {
       throw new InvalidRequestException(
           "properties disk_format, container_format must be set prior to saving data");
     }
-    if (!registry.transition(id, ImageStatus.QUEUED, ImageStatus.SAVING)) {
+    // A saving image whose upload died (its process crashed) is requeued first: a retry must
+    // not trip over what a crash left.
+    if (!registry.transition(id, ImageStatus.QUEUED, ImageStatus.SAVING)
+        && !(recovery.requeueIfDead(id)
+            && registry.transition(id, ImageStatus.QUEUED, ImageStatus.SAVING))) {
       ImageRecord now = registry.find(id).orElseThrow(() -> notFound(id));
       throw new ImageConflictException("image " + id + " is " + now.status().wireName()
           + (now.status() == ImageStatus.SAVING ? ": another upload is running" : "")
           + "; only a queued image takes data");
     }
+    recovery.started(id, upload.storeId());
+    try {
+      return store(id, image, upload);
+    } finally {
+      recovery.ended(id);
+    }
+  }
+
+  private ImageRecord store(String id, ImageRecord image, Upload upload) {
     ThrottledProgress recorded = new ThrottledProgress(
         registry, id, upload.declaredSize(), ThrottledProgress.DEFAULT_INTERVAL);
     ProgressListener listener = upload.listener();
@@ -261,6 +293,11 @@ public final class ImageService {
         stored.result().md5(), stored.result().multihash(), location));
     if (active.isEmpty()) {
       removeData(id, location);
+      if (registry.find(id).isPresent()) {
+        // Not deleted: this upload's lease expired and another process requeued the image.
+        throw new ImageConflictException("image " + id + " is no longer saving: this upload"
+            + " was taken for dead and the image requeued; its data was removed, upload again");
+      }
       throw new ImageGoneException(
           "image " + id + " was deleted during the upload; the data stored for it was removed");
     }

@@ -80,7 +80,7 @@ final class PropertyRules {
 
   private static ImageRecord applyExtra(ImageRecord image, PropertyChange change) {
     String p = change.property();
-    if (p.isEmpty() || p.length() > ImageRecord.MAX_TEXT || p.contains("/")) {
+    if (p.isEmpty() || p.length() > ImageRecord.MAX_TEXT || p.contains("/") || p.indexOf('\0') >= 0) {
       throw new InvalidRequestException("a property name is 1 to " + ImageRecord.MAX_TEXT
           + " characters without '/'");
     }
@@ -98,7 +98,7 @@ final class PropertyRules {
     if (v.textValue().length() > 65535) {
       throw new InvalidRequestException("property " + p + " is longer than 65535 characters");
     }
-    return image.withProperty(p, v.textValue());
+    return image.withProperty(p, noNul("property " + p, v.textValue()));
   }
 
   private static Optional<String> format(ImageRecord image, String p, JsonNode v, Set<String> allowed) {
@@ -129,7 +129,15 @@ final class PropertyRules {
     if (!v.isTextual()) {
       throw new InvalidRequestException(p + " must be a string, not " + v);
     }
-    return v.textValue();
+    return noNul(p, v.textValue());
+  }
+
+  // PostgreSQL text cannot hold NUL (the write would fail as a database error, not a 400).
+  private static String noNul(String p, String value) {
+    if (value.indexOf('\0') >= 0) {
+      throw new InvalidRequestException(p + " must not contain the NUL character");
+    }
+    return value;
   }
 
   private static boolean bool(String p, JsonNode v) {

@@ -8,6 +8,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Proxy;
 import java.lang.reflect.Type;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -33,21 +34,31 @@ final class PluginBoundary implements InvocationHandler {
   private final String pluginId;
   private final ClassLoader loader;
   private final Object target;
+  private final Map<String, String> failedInUse;
 
-  private PluginBoundary(String pluginId, ClassLoader loader, Object target) {
+  private PluginBoundary(String pluginId, ClassLoader loader, Object target,
+      Map<String, String> failedInUse) {
     this.pluginId = pluginId;
     this.loader = loader;
     this.target = target;
+    this.failedInUse = failedInUse;
   }
 
-  /** {@code target}, seen through the boundary of plugin {@code pluginId}. */
-  static <T> T wrap(Class<T> type, T target, String pluginId, ClassLoader loader) {
+  /**
+   * {@code target}, seen through the boundary of plugin {@code pluginId}.
+   *
+   * @param failedInUse where a plugin that fails with a {@link LinkageError} while in use (a
+   *     class missing from its jar, a library of the wrong version) is recorded, by plugin id,
+   *     with the reason: such a plugin stays broken until its jar is replaced
+   */
+  static <T> T wrap(Class<T> type, T target, String pluginId, ClassLoader loader,
+      Map<String, String> failedInUse) {
     if (Proxy.isProxyClass(target.getClass())
         && Proxy.getInvocationHandler(target) instanceof PluginBoundary) {
       return target;
     }
     return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-        new PluginBoundary(pluginId, loader, target)));
+        new PluginBoundary(pluginId, loader, target, failedInUse)));
   }
 
   /** The plugin behind a wrapped extension. */
@@ -107,9 +118,16 @@ final class PluginBoundary implements InvocationHandler {
   }
 
   private PluginFailureException failure(Method method, Throwable thrown) {
-    return new PluginFailureException(pluginId, "plugin " + pluginId + " failed in "
-        + method.getDeclaringClass().getSimpleName() + "." + method.getName() + ": "
-        + PluginErrors.oneLine(thrown), thrown);
+    String where = method.getDeclaringClass().getSimpleName() + "." + method.getName();
+    for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof LinkageError linkage) {
+        failedInUse.putIfAbsent(pluginId, "plugin " + pluginId + " is broken (failed in " + where
+            + " with " + PluginErrors.oneLine(linkage) + "); replace its jar and restart");
+        break;
+      }
+    }
+    return new PluginFailureException(pluginId, "plugin " + pluginId + " failed in " + where
+        + ": " + PluginErrors.oneLine(thrown), thrown);
   }
 
   private Object wrapResult(Method method, Object result) {
@@ -131,7 +149,7 @@ final class PluginBoundary implements InvocationHandler {
   }
 
   private <T> T wrapAs(Class<T> type, Object result) {
-    return wrap(type, type.cast(result), pluginId, loader);
+    return wrap(type, type.cast(result), pluginId, loader, failedInUse);
   }
 
   private static boolean isSpiInterface(Class<?> type) {

@@ -49,6 +49,7 @@ public final class PluginHost implements AutoCloseable {
   private final Injector services;
   private final List<PluginReport> reports = new ArrayList<>();
   private final Map<Class<?>, List<Object>> extensions = new LinkedHashMap<>();
+  private final Map<String, String> failedInUse = new java.util.concurrent.ConcurrentHashMap<>();
 
   private PluginHost(StowagePluginManager manager, Injector services) {
     this.manager = manager;
@@ -227,13 +228,24 @@ public final class PluginHost implements AutoCloseable {
     return services.createChildInjector(modules);
   }
 
-  private static <T> T wrap(Class<T> point, Object extension, String id, ClassLoader loader) {
-    return PluginBoundary.wrap(point, point.cast(extension), id, loader);
+  private <T> T wrap(Class<T> point, Object extension, String id, ClassLoader loader) {
+    return PluginBoundary.wrap(point, point.cast(extension), id, loader, failedInUse);
   }
 
-  /** Every jar found, sorted by id. */
+  /**
+   * Why plugin {@code pluginId} is broken, if it failed with a {@link LinkageError} while in use
+   * (a class missing from its jar): its stores then report unavailable with this reason.
+   */
+  public Optional<String> failedInUse(String pluginId) {
+    return Optional.ofNullable(failedInUse.get(pluginId));
+  }
+
+  /** Every jar found, sorted by id; a plugin broken in use is reported failed. */
   public List<PluginReport> reports() {
-    return List.copyOf(reports);
+    return reports.stream().map(r -> failedInUse(r.id())
+        .map(why -> new PluginReport(r.id(), r.version(), "failed", r.extensions(),
+            Optional.of(why), r.warnings()))
+        .orElse(r)).toList();
   }
 
   /** The started extensions of one extension point, in plugin order, each behind its plugin's boundary. */

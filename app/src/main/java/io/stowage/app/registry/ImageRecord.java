@@ -86,8 +86,8 @@ public record ImageRecord(
 
   static Set<String> sortedTags(Set<String> tags) {
     for (String t : tags) {
-      if (t == null || t.isEmpty() || t.length() > MAX_TEXT) {
-        throw new InvalidRequestException("a tag is 1 to " + MAX_TEXT + " characters");
+      if (t == null || t.isEmpty() || t.length() > MAX_TEXT || t.indexOf('\0') >= 0) {
+        throw new InvalidRequestException("a tag is 1 to " + MAX_TEXT + " characters, without NUL");
       }
     }
     return Collections.unmodifiableSet(new LinkedHashSet<>(new TreeSet<>(tags)));

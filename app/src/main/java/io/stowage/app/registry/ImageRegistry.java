@@ -187,6 +187,12 @@ public interface ImageRegistry extends AutoCloseable {
   /** The bytes the project's running uploads hold reserved ({@link #reserve}). */
   long bytesReservedBy(String owner);
 
+  /**
+   * Leases on running uploads: how a crashed upload is told from a live one (issue 12).
+   * Opens nothing more than the registry itself.
+   */
+  UploadLeases leases();
+
   /** The database, without credentials, for messages ({@code jdbc:sqlite:/data/registry.db}). */
   String describe();
 

@@ -353,6 +353,11 @@ final class JdbcImageRegistry implements ImageRegistry {
   }
 
   @Override
+  public UploadLeases leases() {
+    return new JdbcUploadLeases(db);
+  }
+
+  @Override
   public ImageMember addMember(String imageId, String member, int maxMembers) {
     if (member.isEmpty() || member.length() > 255) {
       throw new InvalidRequestException("a member is 1 to 255 characters, not " + member.length());

@@ -54,6 +54,11 @@ final class OnFirstUseRegistry implements ImageRegistry {
   }
 
   @Override
+  public UploadLeases leases() {
+    return registry().leases();
+  }
+
+  @Override
   public boolean transition(String id, ImageStatus from, ImageStatus to) {
     return registry().transition(id, from, to);
   }

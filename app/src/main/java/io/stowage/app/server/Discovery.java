@@ -102,12 +102,17 @@ final class Discovery {
     AuthHandler.scope(exchange);
     List<Map<String, Object>> stores = new ArrayList<>();
     String defaultId = images.defaultStoreId();
-    for (String id : images.storeIds()) {
+    for (io.stowage.app.service.StoreStatus status : images.stores()) {
       Map<String, Object> store = new LinkedHashMap<>();
-      store.put("id", id);
+      store.put("id", status.id());
       store.put("description", "");
-      if (id.equals(defaultId)) {
+      if (status.id().equals(defaultId)) {
         store.put("default", true);
+      }
+      if (!status.available()) {
+        // Beyond Glance (clients ignore unknown keys): a store that cannot work says why.
+        store.put("available", false);
+        store.put("problem", status.problem().orElse(""));
       }
       stores.add(store);
     }

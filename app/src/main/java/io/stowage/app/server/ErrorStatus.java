@@ -1,6 +1,5 @@
 package io.stowage.app.server;
 
-import io.stowage.api.StowageException;
 import io.stowage.app.image.ImageConflictException;
 import io.stowage.app.image.ImageForbiddenException;
 import io.stowage.app.image.ImageGoneException;
@@ -32,10 +31,11 @@ final class ErrorStatus {
   }
 
   static String message(Throwable e) {
-    if (e instanceof HttpError || e instanceof StowageException) {
+    if (e instanceof HttpError) {
       String m = e.getMessage();
-      return m == null ? "" : m.strip().split("\\R", 2)[0];
+      return Failures.shortLine(m == null ? "" : m.strip().split("\\R", 2)[0]);
     }
+    // One line, cut when it quotes a huge input (a 1 MB value of the wrong type).
     return Failures.message(e);
   }
 }

@@ -49,6 +49,15 @@ final class JsonBodies {
       throw new HttpError(StatusCodes.UNSUPPORTED_MEDIA_TYPE, "the request media type "
           + (type.isEmpty() ? "(none)" : type) + " is not supported here; send " + expectedType);
     }
+    String length = exchange.getRequestHeaders().getFirst(Headers.CONTENT_LENGTH);
+    if (length != null && !length.strip().matches("\\d{1,19}")) {
+      throw new HttpError(StatusCodes.BAD_REQUEST, "Content-Length must be a whole number of bytes");
+    }
+    if (length != null && (length.strip().length() > 9 || Long.parseLong(length.strip()) > MAX_BODY)) {
+      // Refused before reading: a client declaring a huge body is not waited for.
+      throw new HttpError(StatusCodes.REQUEST_ENTITY_TOO_LARGE,
+          "the JSON body is larger than " + MAX_BODY + " bytes");
+    }
     exchange.startBlocking();
     try (InputStream in = exchange.getInputStream()) {
       byte[] body = in.readNBytes(MAX_BODY + 1);

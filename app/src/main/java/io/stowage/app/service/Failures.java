@@ -88,7 +88,16 @@ public final class Failures {
 
   // One short line: a message that quoted a huge input whole is cut, with its length said.
   private static String firstLine(String s) {
-    String line = s == null ? "" : s.strip().split("\\R", 2)[0];
-    return line.length() <= 1000 ? line : line.substring(0, 1000) + "… (" + line.length() + " characters)";
+    return shortLine(s == null ? "" : s.strip().split("\\R", 2)[0]);
+  }
+
+  /**
+   * {@code line} cut to 1000 characters (with its length said) and with control characters
+   * shown as {@code ?}: a message that quotes a huge or hostile input stays one short line.
+   */
+  public static String shortLine(String line) {
+    String cut = line.length() <= 1000 ? line
+        : line.substring(0, 1000) + "… (" + line.length() + " characters)";
+    return cut.replaceAll("\\p{Cntrl}", "?");
   }
 }

@@ -55,6 +55,15 @@ public interface ImageStorage {
   /** Deletes the image at {@code location}; errors as {@link #open}. */
   void delete(Location location);
 
+  /**
+   * Where store {@code storeId} holds data under {@code imageId}, if it does and can say (see
+   * {@code Store.locate}): data a crashed upload stored but never recorded.
+   *
+   * @throws InvalidRequestException no such store is configured
+   * @throws UnavailableException it cannot be built now
+   */
+  java.util.Optional<Location> locate(String storeId, String imageId);
+
   /** Every configured store with its state, in configuration order; builds those not built yet. */
   List<StoreStatus> stores();
 

@@ -166,6 +166,11 @@ final class StorageService implements ImageStorage {
   }
 
   @Override
+  public java.util.Optional<Location> locate(String storeId, String imageId) {
+    return stores.byId(storeId).locate(imageId);
+  }
+
+  @Override
   public String defaultStoreId() {
     return stores.defaultStoreId();
   }

@@ -62,6 +62,11 @@ final class CapabilityCheckedStore implements Store {
   }
 
   @Override
+  public java.util.Optional<Location> locate(String imageId) {
+    return delegate.locate(imageId);
+  }
+
+  @Override
   public AddResult add(AddRequest request) {
     require(Capability.WRITE, "store images");
     return delegate.add(request);

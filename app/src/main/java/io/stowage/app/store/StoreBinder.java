@@ -21,10 +21,15 @@ final class StoreBinder {
   private final Map<String, StoreProvider<?>> providers = new LinkedHashMap<>();
   private final Map<String, String> ambiguous = new LinkedHashMap<>();
 
+  private final java.util.function.Function<String, java.util.Optional<String>> failedInUse;
+
+  /** @param failedInUse why a plugin (by id) broke while in use, if it did */
   @SuppressWarnings({"rawtypes", "unchecked"})
-  StoreBinder(ConfigLoader loader, Path baseDir, List<StoreProvider> started) {
+  StoreBinder(ConfigLoader loader, Path baseDir, List<StoreProvider> started,
+      java.util.function.Function<String, java.util.Optional<String>> failedInUse) {
     this.loader = loader;
     this.baseDir = baseDir;
+    this.failedInUse = failedInUse;
     for (StoreProvider provider : started) {
       String type = provider.type();
       StoreProvider<?> previous = providers.putIfAbsent(type, provider);
@@ -33,6 +38,13 @@ final class StoreBinder {
             + PluginHost.pluginOf(provider) + " both provide store type \"" + type + "\"");
       }
     }
+  }
+
+  /** Why the plugin providing store {@code type} broke while in use, if it did. */
+  java.util.Optional<String> failedInUse(String type) {
+    StoreProvider<?> provider = providers.get(type);
+    return provider == null ? java.util.Optional.empty()
+        : failedInUse.apply(PluginHost.pluginOf(provider));
   }
 
   /** Why a store could not be built, and the failure behind it (for {@code STOWAGE_DEBUG}). */

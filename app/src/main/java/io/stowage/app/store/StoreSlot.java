@@ -32,7 +32,16 @@ final class StoreSlot {
   /** The store, built now if it is not yet. @throws UnavailableException it cannot be built */
   Store require(StoreBinder binder) {
     Store built = store;
-    return built != null ? built : requireLocked(binder);
+    if (built != null) {
+      // A plugin broken in use (a class missing from its jar) fails every call the same way:
+      // say so once, clearly, instead of letting each request hit the missing class.
+      Optional<String> broken = binder.failedInUse(type);
+      if (broken.isPresent()) {
+        throw new UnavailableException("store \"" + id + "\" is unavailable: " + broken.get());
+      }
+      return built;
+    }
+    return requireLocked(binder);
   }
 
   private synchronized Store requireLocked(StoreBinder binder) {
@@ -47,6 +56,10 @@ final class StoreSlot {
   /** Builds the store if needed and reports its state. */
   synchronized ConfiguredStore status(StoreBinder binder) {
     Optional<Store> built = tryBuild(binder);
+    Optional<String> broken = binder.failedInUse(type);
+    if (built.isPresent() && broken.isPresent()) {
+      return new ConfiguredStore(id, type, Optional.empty(), broken);
+    }
     return new ConfiguredStore(id, type, built,
         built.isPresent() ? Optional.empty() : Optional.of(failure.getMessage()));
   }

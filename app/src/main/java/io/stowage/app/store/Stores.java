@@ -33,7 +33,8 @@ public final class Stores implements AutoCloseable {
   public Stores(HostConfig config, ConfigLoader loader, PluginHost plugins) {
     config.stores().forEach((id, body) -> byId.put(id, new StoreSlot(id, body)));
     this.defaultStore = config.defaultStore();
-    this.binder = new StoreBinder(loader, config.baseDir(), plugins.extensions(StoreProvider.class));
+    this.binder = new StoreBinder(loader, config.baseDir(), plugins.extensions(StoreProvider.class),
+        plugins::failedInUse);
   }
 
   /** Every configured store in configuration order, each built (or tried again) now. */

@@ -27,6 +27,11 @@ final class CountingRegistry implements ImageRegistry {
   }
 
   @Override
+  public UploadLeases leases() {
+    return real.leases();
+  }
+
+  @Override
   public ImageRecord create(NewImage image) {
     return real.create(image);
   }

@@ -820,4 +820,57 @@ abstract class ImageRegistryContract {
       pool.shutdownNow();
     }
   }
+
+  // ---- upload leases (issue 12: a crash mid-upload must not leave the image saving forever)
+
+  @Test
+  void uploadLeasesAreComparedAndSetOnRequeue() throws Exception {
+    String id = create(b -> b.name("leased")).id();
+    UploadLeases leases = registry.leases();
+    assertThat(leases.saving()).isEmpty();
+    assertThat(registry.transition(id, ImageStatus.QUEUED, ImageStatus.SAVING)).isTrue();
+    // Saving without a lease: judged by the image's own age.
+    assertThat(leases.saving()).singleElement()
+        .satisfies(l -> assertThat(l.holder()).isEmpty());
+    leases.take(id, "host-a/1/2", Optional.of("local"));
+    UploadLease seen = leases.saving().get(0);
+    assertThat(seen.holder()).contains("host-a/1/2");
+    assertThat(seen.storeId()).contains("local");
+
+    // The holder renews: what another server saw before is stale, its requeue does nothing.
+    Thread.sleep(5);
+    leases.renewAll("host-a/1/2");
+    assertThat(leases.requeue(seen)).isFalse();
+    assertThat(registry.find(id).orElseThrow().status()).isEqualTo(ImageStatus.SAVING);
+
+    // Two servers requeue what they both saw: exactly one succeeds.
+    UploadLease now = leases.saving().get(0);
+    ExecutorService two = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<Boolean>> results = two.invokeAll(
+          List.<Callable<Boolean>>of(() -> leases.requeue(now), () -> leases.requeue(now)));
+      int won = 0;
+      for (Future<Boolean> r : results) {
+        won += r.get() ? 1 : 0;
+      }
+      assertThat(won).isEqualTo(1);
+    } finally {
+      two.shutdownNow();
+    }
+    assertThat(registry.find(id).orElseThrow().status()).isEqualTo(ImageStatus.QUEUED);
+    assertThat(leases.saving()).isEmpty();
+
+    // A released lease leaves the image to the status machine; deleting the image drops it.
+    assertThat(registry.transition(id, ImageStatus.QUEUED, ImageStatus.SAVING)).isTrue();
+    leases.take(id, "host-b/3/4", Optional.empty());
+    leases.release(id, "someone-else/5/6");
+    assertThat(leases.saving().get(0).holder()).contains("host-b/3/4");
+    leases.release(id, "host-b/3/4");
+    assertThat(leases.saving().get(0).holder()).isEmpty();
+    leases.take(id, "host-b/3/4", Optional.empty());
+    assertThat(registry.delete(id)).isTrue();
+    assertThat(leases.saving()).isEmpty();
+    leases.take(id, "host-b/3/4", Optional.empty()); // the image is gone: ignored
+    assertThat(leases.requeue(now)).isFalse();
+  }
 }

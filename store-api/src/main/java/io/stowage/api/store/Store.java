@@ -88,6 +88,19 @@ public interface Store extends AutoCloseable {
   void delete(Location location);
 
   /**
+   * Where the image stored under {@code imageId} is, if this store holds one: how the host finds
+   * data whose add completed but whose caller never recorded the location (a process killed
+   * between the store's commit and its registry's update), so that it can be deleted before the
+   * upload is retried. The default knows none; a store whose locations follow from the id
+   * overrides it.
+   *
+   * @throws InvalidRequestException the id cannot name an image in this store
+   */
+  default java.util.Optional<Location> locate(String imageId) {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * This store's content-addressed API ({@code stowage content ...}), when it is a content store.
    * The default has none.
    */

@@ -127,7 +127,9 @@ final class SimpleFileStore implements Store {
     /** Takes a read shorter than its buffer for the end of the stream. */
     TAKES_A_SHORT_READ_FOR_THE_END("storesDataFromAStreamGivingShortReads"),
     /** Refuses data whose size is not declared. */
-    REQUIRES_A_DECLARED_SIZE("storesDataOfUnknownSize");
+    REQUIRES_A_DECLARED_SIZE("storesDataOfUnknownSize"),
+    /** Locates any id, stored or not. */
+    LOCATES_ANY_ID("locatesWhatItStoredIfItCan");
 
     final Set<String> caughtBy;
 
@@ -408,6 +410,15 @@ final class SimpleFileStore implements Store {
     } catch (IOException e) {
       throw new StoreIOException("cannot stat " + location + ": " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public java.util.Optional<Location> locate(String imageId) {
+    if (has(Defect.LOCATES_ANY_ID)
+        || Files.isRegularFile(images.resolve(fileName(ImageIds.requireValid(imageId))))) {
+      return java.util.Optional.of(location(imageId));
+    }
+    return java.util.Optional.empty();
   }
 
   @Override
