@@ -23,7 +23,7 @@ class ConfigErrorsTest {
   @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
       "stores: [1, 2"                                   | is not valid YAML
       "- a\\n- b"                                       | must be a mapping of keys to values
-      "colour: blue"                                    | colour: unknown key (known: cache, default_store, hashing, image, plugins, quota, registry, server, stores)
+      "colour: blue"                                    | colour: unknown key (known: cache, default_store, hashing, image, plugins, quota, registry, server, stores, uploads) (line 1, column 1)
       "hashing: { algorithm: crc7 }"                    | hashing.algorithm: unknown hash algorithm "crc7"
       "hashing: { algo: sha256 }"                       | hashing.algo: unknown key
       "image: { size_cap: lots }"                       | image.size_cap: "lots" is not a size
