@@ -23,7 +23,7 @@ class ConfigErrorsTest {
   @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
       "stores: [1, 2"                                   | is not valid YAML
       "- a\\n- b"                                       | must be a mapping of keys to values
-      "colour: blue"                                    | colour: unknown key (known: cache, default_store, hashing, image, plugins, quota, registry, server, stores, uploads)
+      "colour: blue"                                    | colour: unknown key (known: cache, default_store, hashing, image, plugins, quota, registry, server, stores, uploads) (line 1, column 1)
       "hashing: { algorithm: crc7 }"                    | hashing.algorithm: unknown hash algorithm "crc7"
       "hashing: { algo: sha256 }"                       | hashing.algo: unknown key
       "image: { size_cap: lots }"                       | image.size_cap: "lots" is not a size
@@ -38,6 +38,16 @@ class ConfigErrorsTest {
       "plugins: [a]"                                    | plugins: expected a mapping of keys to values
       "plugins: { dir: /nonexistent/stowage-plugins }"  | plugins.dir: /nonexistent/stowage-plugins does not exist
       "hashing: {\n  algorithm: sha256\n  x: ]"       | (line 3, column
+      "server: { prot: 9292 }"                          | server.prot: unknown key (known: [host, port, worker_threads, auth]) (line 1, column 11)
+      "plugins: { dir: . }\nserver:\n  port: 1\n  prot: 2" | server.prot: unknown key (known: [host, port, worker_threads, auth]) (line 4, column 3)
+      "stores:\n  a:\n    dir: x"                      | stores.a.type: is required (for example filesystem) (line 2, column 3)
+      "server: { port: 99999 }"                         | server.port: must be 0-65535, not 99999
+      "server: { worker_threads: many }"                | server.worker_threads: "many" is not
+      "server: { auth: { tokens: { t: { project: '' } } } }"  | server.auth.tokens.t: a token needs a project
+      "server: { auth: { tokens: { t: { project: p, role: [admin] } } } }" | server.auth.tokens.t.role: unknown key
+      "server: { port: 1 }\nserver: { port: 2 }"       | server: is given twice (again at line 2, column 1)
+      "quota: { per_projekt: 1GiB }"                    | quota.per_projekt: unknown key (known: [per_project]) (line 1, column 10)
+      "quota: { per_project: lots }"                    | quota.per_project: "lots" is not a size
       """)
   void malformedConfigurationIsOneLineNamingTheKey(String yaml, String expected) throws IOException {
     CliRun run = storesWith(yaml.replace("\\n", "\n"));
@@ -49,7 +59,8 @@ class ConfigErrorsTest {
   @Test
   void noMessageNamesAJavaClass() throws IOException {
     for (String yaml : new String[] {"plugins: 3", "image: [1]", "image: { size_cap: { a: 1 } }",
-        "hashing: 4", "stores: { a: { type: [x] } }"}) {
+        "hashing: 4", "stores: { a: { type: [x] } }", "server: 3", "quota: [1]",
+        "server: { auth: { tokens: [1] } }", "server: { auth: { tokens: { t: 5 } } }"}) {
       CliRun run = storesWith(yaml);
       assertThat(run.exitCode()).as(yaml).isEqualTo(1);
       assertThat(run.stderr()).as(yaml).doesNotContain("io.stowage", "java.", "Cannot construct", "`");

@@ -69,9 +69,9 @@ class PluginLinkageTest {
     HttpClient http = HttpClient.newHttpClient();
     ObjectMapper json = new ObjectMapper();
     try (Host host = Host.boot(hostConfig, loader);
-        LocalImageService images = LocalImageService.open(host, loader);
+        LocalImageService images = LocalImageService.open(host);
         ApiServer server = ApiServer.start(images.service(),
-            ServerSettings.read(hostConfig, loader).listeningOn("127.0.0.1", 0))) {
+            hostConfig.server().listeningOn("127.0.0.1", 0))) {
       String base = "http://127.0.0.1:" + server.port();
       assertThat(status(host, "broken").available()).as("the jar loads, the store builds").isTrue();
 

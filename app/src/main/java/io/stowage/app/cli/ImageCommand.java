@@ -66,7 +66,7 @@ final class ImageCommand implements Runnable {
   int run(CommonOptions options, ServiceAction action) throws IOException {
     ConfigLoader loader = new ConfigLoader();
     try (Host host = Host.boot(root.config(loader, options.config), loader);
-        LocalImageService images = LocalImageService.open(host, loader)) {
+        LocalImageService images = LocalImageService.open(host)) {
       action.run(images.service());
       return Cli.OK;
     }

@@ -36,13 +36,13 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     ConfigLoader loader = new ConfigLoader();
     HostConfig config = root.config(loader, options.config);
-    ServerSettings settings = ServerSettings.read(config, loader);
+    ServerSettings settings = config.server();
     settings = settings.listeningOn(host == null ? settings.host() : host,
         port == null ? settings.port() : port);
     CountDownLatch stopped = new CountDownLatch(1);
     CountDownLatch closed = new CountDownLatch(1);
     try (Host booted = Host.boot(config, loader);
-        LocalImageService images = LocalImageService.open(booted, loader);
+        LocalImageService images = LocalImageService.open(booted);
         CacheResources cache = CacheResources.open(booted, images);
         ApiServer server = ApiServer.start(images.service(), settings, cache.cache())) {
       // Uploads a crash left in saving (this server's last run, or a dead peer) are requeued

@@ -6,7 +6,10 @@ import io.stowage.api.DataSize;
 import io.stowage.api.HashAlgorithm;
 import io.stowage.config.ConfigBinder;
 import io.stowage.api.InvalidRequestException;
+import io.stowage.app.image.ProjectQuota;
+import io.stowage.app.image.UploadLeaseSettings;
 import io.stowage.app.registry.RegistrySettings;
+import io.stowage.app.server.ServerSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -23,7 +26,8 @@ import java.util.Set;
 
 /**
  * Reads the YAML configuration and binds configuration subtrees to plugins' config types.
- * Every error is a {@link BadStoreConfigurationException} whose path names the key.
+ * Every error is a {@link BadStoreConfigurationException} whose path names the key; errors in
+ * the host's own sections also give the key's line and column.
  */
 public final class ConfigLoader {
   /** The name shown for the configuration built into the host. */
@@ -91,6 +95,14 @@ public final class ConfigLoader {
 
   HostConfig parse(byte[] text, String source, Path baseDir) {
     JsonNode root = binder.read(text, source);
+    try {
+      return parse(root, source, baseDir);
+    } catch (BadStoreConfigurationException e) {
+      throw KeyLocations.locate(e, text);
+    }
+  }
+
+  private HostConfig parse(JsonNode root, String source, Path baseDir) {
     if (!root.isObject()) {
       throw new BadStoreConfigurationException("", source + " must be a mapping of keys to values");
     }
@@ -105,6 +117,11 @@ public final class ConfigLoader {
     Sections.Image image = bindSection(root, "image", Sections.Image.class, new Sections.Image(null));
     Sections.Registry registrySection = bindSection(
         root, "registry", Sections.Registry.class, new Sections.Registry(null, null, null, null));
+    Sections.Server server = bindSection(
+        root, "server", Sections.Server.class, new Sections.Server(null, null, null, null));
+    Sections.Quota quota = bindSection(root, "quota", Sections.Quota.class, new Sections.Quota(null));
+    Sections.Uploads uploads =
+        bindSection(root, "uploads", Sections.Uploads.class, new Sections.Uploads(null));
 
     HashAlgorithm algorithm;
     try {
@@ -158,8 +175,18 @@ public final class ConfigLoader {
         registrySection.maxPoolSize() == null
             ? RegistrySettings.DEFAULT_POOL_SIZE : registrySection.maxPoolSize())
         .resolvedAgainst(baseDir);
-    return new HostConfig(
-        source, baseDir, pluginsDir, algorithm, cap, defaultStore, stores, cache, registry);
+    return new HostConfig(source, baseDir, pluginsDir, algorithm, cap, defaultStore, stores,
+        cache, registry, serverSettings(server), new ProjectQuota(Optional.ofNullable(quota.perProject())),
+        uploads.staleAfter() == null
+            ? UploadLeaseSettings.DEFAULT : new UploadLeaseSettings(uploads.staleAfter()));
+  }
+
+  private static ServerSettings serverSettings(Sections.Server s) {
+    return new ServerSettings(
+        s.host() == null ? ServerSettings.DEFAULT_HOST : s.host(),
+        s.port() == null ? ServerSettings.DEFAULT_PORT : s.port(),
+        s.workerThreads() == null ? ServerSettings.DEFAULT_WORKER_THREADS : s.workerThreads(),
+        s.auth() == null || s.auth().tokens() == null ? Map.of() : s.auth().tokens());
   }
 
   private <T> T bindSection(JsonNode root, String name, Class<T> type, T absent) {

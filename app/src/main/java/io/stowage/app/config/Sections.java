@@ -13,4 +13,12 @@ final class Sections {
   record Image(DataSize sizeCap) {}
 
   record Registry(String url, String user, String password, Integer maxPoolSize) {}
+
+  record Server(String host, Integer port, Integer workerThreads, ServerAuth auth) {}
+
+  record ServerAuth(java.util.Map<String, io.stowage.app.server.ServerSettings.Grant> tokens) {}
+
+  record Quota(DataSize perProject) {}
+
+  record Uploads(java.time.Duration staleAfter) {}
 }

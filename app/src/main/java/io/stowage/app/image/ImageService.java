@@ -19,6 +19,7 @@ import io.stowage.app.registry.NewImage;
 import io.stowage.app.registry.Scope;
 import io.stowage.app.registry.ThrottledProgress;
 import io.stowage.app.registry.UploadProgress;
+import io.stowage.app.registry.Visibility;
 import io.stowage.app.service.ImageStorage;
 import io.stowage.app.service.PutRequest;
 import io.stowage.app.service.StoredImage;
@@ -42,9 +43,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Uploads move an image {@code queued → saving} by compare-and-set (of two racing uploads one
  * wins, the other gets {@link ImageConflictException}), stream it through
- * {@link ImageStorage#put} once (size cap, the owner's remaining quota, inspection against the
- * image's {@code disk_format}), record progress at most once a second, and end {@code active}
- * with size, checksums, virtual size and location. Any failure returns the image to
+ * {@link ImageStorage#put} once (size cap, the owner's quota reserved in the registry as the
+ * bytes arrive — {@link QuotaReservation} — inspection against the image's
+ * {@code disk_format}), record progress at most once a second, and end {@code active} with size, checksums, virtual size and location. Any failure returns the image to
  * {@code queued} with no data stored anywhere.
  *
  * <p>Thread-safe: the registry serialises what must be; several processes may share it.
@@ -57,6 +58,7 @@ public final class ImageService {
   private final ImageRegistry registry;
   private final ImageStorage storage;
   private final ProjectQuota quota;
+  private final ImageMembers members;
   private final UploadRecovery recovery;
 
   public ImageService(ImageRegistry registry, ImageStorage storage, ProjectQuota quota) {
@@ -71,6 +73,12 @@ public final class ImageService {
     this.storage = storage;
     this.quota = quota;
     this.recovery = recovery;
+    this.members = new ImageMembers(this, registry);
+  }
+
+  /** Sharing: the members of shared images. */
+  public ImageMembers members() {
+    return members;
   }
 
   /** The leases of this process's uploads and the sweep for dead ones. */
@@ -130,7 +138,15 @@ public final class ImageService {
    * @throws NotFoundException no image with that id that the scope may see
    */
   public ImageRecord show(Scope scope, String id) {
-    return registry.find(id, scope).orElseThrow(() -> notFound(id));
+    return registry.find(id).filter(image -> visible(scope, image))
+        .orElseThrow(() -> notFound(id));
+  }
+
+  /** What the scope sees, plus shared images its project is a member of (in any status). */
+  private boolean visible(Scope scope, ImageRecord image) {
+    return scope.canSee(image)
+        || image.visibility() == Visibility.SHARED && scope.project().isPresent()
+            && registry.member(image.id(), scope.project().get()).isPresent();
   }
 
   /** One page of the images the query's scope sees, filtered and sorted as it says. */
@@ -214,11 +230,6 @@ public final class ImageService {
       throw new InvalidRequestException(
           "properties disk_format, container_format must be set prior to saving data");
     }
-    OptionalLong limit = remainingQuota(image);
-    if (limit.isPresent() && upload.declaredSize().isPresent()
-        && upload.declaredSize().getAsLong() > limit.getAsLong()) {
-      throw quotaExceeded(image, upload.declaredSize().getAsLong());
-    }
     // A saving image whose upload died (its process crashed) is requeued first: a retry must
     // not trip over what a crash left.
     if (!registry.transition(id, ImageStatus.QUEUED, ImageStatus.SAVING)
@@ -231,13 +242,13 @@ public final class ImageService {
     }
     recovery.started(id, upload.storeId());
     try {
-      return store(id, image, upload, limit);
+      return store(id, image, upload);
     } finally {
       recovery.ended(id);
     }
   }
 
-  private ImageRecord store(String id, ImageRecord image, Upload upload, OptionalLong limit) {
+  private ImageRecord store(String id, ImageRecord image, Upload upload) {
     ThrottledProgress recorded = new ThrottledProgress(
         registry, id, upload.declaredSize(), ThrottledProgress.DEFAULT_INTERVAL);
     ProgressListener listener = upload.listener();
@@ -256,8 +267,9 @@ public final class ImageService {
       if (upload.storeId().isPresent()) {
         request = request.withStoreId(upload.storeId().get());
       }
-      if (limit.isPresent()) {
-        request = request.withLimit(limit.getAsLong());
+      if (quota.perProject().isPresent() && image.owner().isPresent()) {
+        request = request.withAllowance(new QuotaReservation(registry, image,
+            quota.perProject().get(), upload.declaredSize()));
       }
       stored = storage.put(request);
     } catch (RuntimeException e) {
@@ -320,20 +332,6 @@ public final class ImageService {
     return registry.progress(id);
   }
 
-  private OptionalLong remainingQuota(ImageRecord image) {
-    if (quota.perProject().isEmpty() || image.owner().isEmpty()) {
-      return OptionalLong.empty();
-    }
-    long used = registry.bytesStoredBy(image.owner().get());
-    return OptionalLong.of(Math.max(0, quota.perProject().get().bytes() - used));
-  }
-
-  private StorageFullException quotaExceeded(ImageRecord image, long size) {
-    return new StorageFullException("the upload would exceed project " + image.owner().orElse("")
-        + "'s quota of " + quota.perProject().orElseThrow()
-        + " (" + size + " bytes declared)");
-  }
-
   private ImageRecord modifiable(Scope scope, String id) {
     ImageRecord image = show(scope, id);
     if (!scope.canModify(image)) {
@@ -368,7 +366,7 @@ public final class ImageService {
     return new ImageRecord(UUID.randomUUID().toString(), Optional.empty(), ImageStatus.QUEUED,
         OptionalLong.empty(), OptionalLong.empty(), Optional.empty(), Optional.empty(),
         Optional.empty(), Optional.empty(), Optional.empty(), 0, 0, false, false,
-        io.stowage.app.registry.Visibility.SHARED, scope.project(), java.util.Set.of(),
+        Visibility.SHARED, scope.project(), java.util.Set.of(),
         Map.of(), List.of(), now, now);
   }
 }

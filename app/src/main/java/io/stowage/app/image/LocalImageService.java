@@ -2,7 +2,6 @@ package io.stowage.app.image;
 
 import io.stowage.api.TaskScheduler;
 import io.stowage.app.Host;
-import io.stowage.app.config.ConfigLoader;
 import io.stowage.app.registry.ImageRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,17 +39,14 @@ public final class LocalImageService implements AutoCloseable {
    * Opens the registry {@code host}'s configuration names and the service over it.
    *
    * @throws io.stowage.api.UnavailableException the registry cannot be opened
-   * @throws io.stowage.api.BadStoreConfigurationException a bad {@code quota:} or
-   *     {@code uploads:} section
    */
-  public static LocalImageService open(Host host, ConfigLoader loader) {
-    ProjectQuota quota = ProjectQuota.read(host.config(), loader);
-    UploadLeaseSettings leases = UploadLeaseSettings.read(host.config(), loader);
+  public static LocalImageService open(Host host) {
     ImageRegistry registry = ImageRegistry.open(host.config().registry());
-    UploadRecovery recovery =
-        new UploadRecovery(registry, host.imageStorage(), leases, Clock.systemUTC());
+    UploadRecovery recovery = new UploadRecovery(
+        registry, host.imageStorage(), host.config().uploads(), Clock.systemUTC());
     return new LocalImageService(registry,
-        new ImageService(registry, host.imageStorage(), quota, recovery), host.scheduler());
+        new ImageService(registry, host.imageStorage(), host.config().quota(), recovery),
+        host.scheduler());
   }
 
   public ImageService service() {

@@ -1,15 +1,12 @@
 package io.stowage.app.image;
 
 import io.stowage.api.DataSize;
-import io.stowage.app.config.ConfigLoader;
-import io.stowage.app.config.ConfigSections;
-import io.stowage.app.config.HostConfig;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The {@code quota:} section: how many bytes of image data each project may store
- * ({@code quota: {per_project: 100GiB}}). Images without an owner count against no quota.
+ * The {@code quota:} section ({@link io.stowage.app.config.HostConfig#quota()}): how many
+ * bytes of image data each project may store ({@code quota: {per_project: 100GiB}}). Images without an owner count against no quota.
  *
  * @param perProject the limit per project; empty: unlimited
  */
@@ -19,13 +16,5 @@ public record ProjectQuota(Optional<DataSize> perProject) {
 
   public ProjectQuota {
     Objects.requireNonNull(perProject, "perProject");
-  }
-
-  record Section(DataSize perProject) {}
-
-  /** Reads {@code quota:} from the configuration's file. */
-  public static ProjectQuota read(HostConfig config, ConfigLoader loader) {
-    return new ProjectQuota(ConfigSections.bind(config, loader, "quota", Section.class)
-        .map(Section::perProject));
   }
 }

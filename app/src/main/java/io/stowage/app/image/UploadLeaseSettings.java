@@ -1,14 +1,11 @@
 package io.stowage.app.image;
 
 import io.stowage.api.BadStoreConfigurationException;
-import io.stowage.app.config.ConfigLoader;
-import io.stowage.app.config.ConfigSections;
-import io.stowage.app.config.HostConfig;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The {@code uploads:} section: after how long without a heartbeat an upload in
+ * The {@code uploads:} section ({@link io.stowage.app.config.HostConfig#uploads()}): after how long without a heartbeat an upload in
  * {@code saving} counts as dead and is returned to {@code queued}
  * ({@code uploads: {stale_after: 5m}}). Uploaders renew their lease every fifth of that.
  *
@@ -32,13 +29,4 @@ public record UploadLeaseSettings(Duration staleAfter) {
     return staleAfter.dividedBy(5);
   }
 
-  record Section(Duration staleAfter) {}
-
-  /** Reads {@code uploads:} from the configuration's file; the default when absent. */
-  public static UploadLeaseSettings read(HostConfig config, ConfigLoader loader) {
-    return ConfigSections.bind(config, loader, "uploads", Section.class)
-        .filter(s -> s.staleAfter() != null)
-        .map(s -> new UploadLeaseSettings(s.staleAfter()))
-        .orElse(DEFAULT);
-  }
 }

@@ -6,7 +6,7 @@ import java.sql.Statement;
 
 /**
  * What differs between the two databases: how a write transaction starts and how it locks an
- * image row. Everything else is the same SQL on both.
+ * image row or a project. Everything else is the same SQL on both.
  */
 enum Dialect {
   /**
@@ -49,6 +49,11 @@ enum Dialect {
     String lockImage() {
       return "SELECT id FROM images WHERE id = ?"; // the write lock covers every row
     }
+
+    @Override
+    void lockProject(Connection c, String project) {
+      // BEGIN IMMEDIATE took the database's one write lock: writers are serialised already.
+    }
   },
 
   /** Read committed, with the image row locked for the rest of the transaction. */
@@ -76,6 +81,19 @@ enum Dialect {
     String lockImage() {
       return "SELECT id FROM images WHERE id = ? FOR UPDATE";
     }
+
+    /**
+     * An advisory lock on the project's name, held to the end of the transaction: the rows a
+     * quota sums over are many and change, so no row lock can stand for them.
+     */
+    @Override
+    void lockProject(Connection c, String project) throws SQLException {
+      try (java.sql.PreparedStatement ps =
+          c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+        ps.setString(1, "stowage-project:" + project);
+        ps.executeQuery().close();
+      }
+    }
   };
 
   abstract void begin(Connection c) throws SQLException;
@@ -86,4 +104,10 @@ enum Dialect {
 
   /** A query with one parameter (the id) that returns the row and locks it until commit. */
   abstract String lockImage();
+
+  /**
+   * Serialises, until the transaction ends, the transactions that sum and change what the
+   * project stores and reserves.
+   */
+  abstract void lockProject(Connection c, String project) throws SQLException;
 }

@@ -108,7 +108,9 @@ final class ImageListing {
     }
     if (v.isEmpty()) {
       if (scope.project().isPresent()) {
-        and("(visibility = ? OR owner = ?)", Visibility.PUBLIC.wireName(), scope.project().get());
+        String p = scope.project().get();
+        List<Object> values = new ArrayList<>(List.of(Visibility.PUBLIC.wireName(), p));
+        and("(visibility = ? OR owner = ? OR " + sharedWith(q, values) + ")", values.toArray());
       } else {
         and("visibility = ?", Visibility.PUBLIC.wireName());
       }
@@ -116,9 +118,19 @@ final class ImageListing {
     }
     switch (v.get()) {
       case PUBLIC, COMMUNITY -> and("visibility = ?", v.get().wireName());
-      case PRIVATE, SHARED -> {
+      case PRIVATE -> {
         if (scope.project().isPresent()) {
           and("visibility = ? AND owner = ?", v.get().wireName(), scope.project().get());
+        } else {
+          and("1 = 0");
+        }
+      }
+      case SHARED -> {
+        if (scope.project().isPresent()) {
+          List<Object> values =
+              new ArrayList<>(List.of(Visibility.SHARED.wireName(), scope.project().get()));
+          and("((visibility = ? AND owner = ?) OR " + sharedWith(q, values) + ")",
+              values.toArray());
         } else {
           and("1 = 0");
         }
@@ -126,12 +138,29 @@ final class ImageListing {
     }
   }
 
+  /**
+   * Shared images the scope's project is a member of with the query's member status: Glance
+   * lists another project's shared image only to members (by default, those who accepted).
+   */
+  private static String sharedWith(ImageQuery q, List<Object> values) {
+    values.add(Visibility.SHARED.wireName());
+    values.add(q.scope().project().orElseThrow());
+    String sql = "(visibility = ? AND EXISTS (SELECT 1 FROM image_members m"
+        + " WHERE m.image_id = images.id AND m.member = ?";
+    if (q.memberStatus().isPresent()) {
+      values.add(q.memberStatus().get().wireName());
+      sql += " AND m.status = ?";
+    }
+    return sql + "))";
+  }
+
   private void filters(ImageQuery q) {
-    q.name().ifPresent(x -> and("name = ?", x));
-    q.status().ifPresent(x -> and("status = ?", x.wireName()));
+    q.ids().ifPresent(x -> in("id", x));
+    q.names().ifPresent(x -> in("name", x));
+    q.statuses().ifPresent(x -> in("status", x.stream().map(ImageStatus::wireName).toList()));
     q.owner().ifPresent(x -> and("owner = ?", x));
-    q.diskFormat().ifPresent(x -> and("disk_format = ?", x));
-    q.containerFormat().ifPresent(x -> and("container_format = ?", x));
+    q.diskFormats().ifPresent(x -> in("disk_format", x));
+    q.containerFormats().ifPresent(x -> in("container_format", x));
     q.sizeMin().ifPresent(x -> and("size >= ?", x));
     q.sizeMax().ifPresent(x -> and("size <= ?", x));
     q.osHidden().ifPresent(x -> and("os_hidden = ?", x));
@@ -142,6 +171,50 @@ final class ImageListing {
     for (Map.Entry<String, String> p : q.properties().entrySet()) {
       and("EXISTS (SELECT 1 FROM image_properties p WHERE p.image_id = images.id"
           + " AND p.name = ? AND p.value = ?)", p.getKey(), p.getValue());
+    }
+    for (ImageQuery.TimeFilter t : q.times()) {
+      time(t);
+    }
+  }
+
+  private void in(String column, java.util.Collection<String> values) {
+    if (values.isEmpty()) {
+      and("1 = 0");
+      return;
+    }
+    and(column + " IN (" + String.join(", ", java.util.Collections.nCopies(values.size(), "?"))
+        + ")", values.toArray());
+  }
+
+  /**
+   * A time filter on the column's epoch milliseconds, as bounds on the whole second the API
+   * shows: {@code created_at gt T} holds when the shown second is after T, so for T =
+   * 12:00:00.5 an image created at 12:00:00.9 (shown as 12:00:00) does not match. Plain
+   * comparisons of the column, so its index serves them.
+   */
+  private void time(ImageQuery.TimeFilter t) {
+    String col = t.field().wireName();
+    long ms = t.operand().toEpochMilli();
+    long floorSecond = Math.floorDiv(ms, 1000) * 1000;
+    long ceilSecond = -Math.floorDiv(-ms, 1000) * 1000;
+    boolean whole = ms == floorSecond;
+    switch (t.comparison()) {
+      case GT -> and(col + " >= ?", floorSecond + 1000);
+      case GTE -> and(col + " >= ?", ceilSecond);
+      case LT -> and(col + " < ?", ceilSecond);
+      case LTE -> and(col + " < ?", floorSecond + 1000);
+      case EQ -> {
+        if (whole) {
+          and("(" + col + " >= ? AND " + col + " < ?)", ms, ms + 1000);
+        } else {
+          and("1 = 0");
+        }
+      }
+      case NEQ -> {
+        if (whole) {
+          and("(" + col + " < ? OR " + col + " >= ?)", ms, ms + 1000);
+        }
+      }
     }
   }
 

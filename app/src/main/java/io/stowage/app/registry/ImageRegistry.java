@@ -6,6 +6,7 @@ import io.stowage.api.NotFoundException;
 import io.stowage.api.StorageFullException;
 import io.stowage.api.UnavailableException;
 import io.stowage.api.WriteDeniedException;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.UnaryOperator;
@@ -44,7 +45,10 @@ public interface ImageRegistry extends AutoCloseable {
   /** The image with this id, whoever owns it. */
   Optional<ImageRecord> find(String id);
 
-  /** The image with this id if {@code scope} may see it (see {@link Scope#canSee}). */
+  /**
+   * The image with this id if {@code scope} may see it by {@link Scope#canSee}: memberships
+   * of shared images are not considered ({@link #member} tells them).
+   */
   default Optional<ImageRecord> find(String id, Scope scope) {
     return find(id).filter(scope::canSee);
   }
@@ -71,7 +75,8 @@ public interface ImageRegistry extends AutoCloseable {
   ImageRecord update(String id, UnaryOperator<ImageRecord> change);
 
   /**
-   * Moves the image from {@code from} to {@code to} if, and only if, it is in {@code from} now.
+   * Moves the image from {@code from} to {@code to} if, and only if, it is in {@code from} now,
+   * releasing any quota reserved for it ({@link #reserve}).
    *
    * @return whether this call made the change (false: no such image, or another status)
    */
@@ -87,7 +92,7 @@ public interface ImageRegistry extends AutoCloseable {
   Optional<ImageRecord> activate(String id, Activation activation);
 
   /**
-   * Removes the image record with its tags, properties, locations and progress. The data is the
+   * Removes the image record with its tags, properties, locations, members and progress. The data is the
    * caller's to remove.
    *
    * @return whether there was such an image
@@ -112,6 +117,38 @@ public interface ImageRegistry extends AutoCloseable {
   boolean removeTag(String id, String tag);
 
   /**
+   * Offers the image to project {@code member}, pending its answer. Whether the image may have
+   * members (it is shared) and who may add them is the caller's to decide.
+   *
+   * @return the new membership
+   * @throws NotFoundException if there is no such image
+   * @throws DuplicateException if the project is a member already
+   * @throws StorageFullException if the image has {@code maxMembers} members already
+   * @throws InvalidRequestException for an empty or over-long (255) member
+   */
+  ImageMember addMember(String imageId, String member, int maxMembers);
+
+  /** The image's members, oldest first; empty for an image without members or no image. */
+  List<ImageMember> members(String imageId);
+
+  /** The membership of project {@code member} in the image, if it has one. */
+  Optional<ImageMember> member(String imageId, String member);
+
+  /**
+   * Sets where a member stands.
+   *
+   * @return the membership as stored; empty if the project is not a member
+   */
+  Optional<ImageMember> updateMember(String imageId, String member, MemberStatus status);
+
+  /**
+   * Removes a membership.
+   *
+   * @return whether there was one
+   */
+  boolean removeMember(String imageId, String member);
+
+  /**
    * Starts (or restarts) recording an upload: zero bytes of {@code bytesTotal}, started now.
    * Ignored when the image does not exist.
    */
@@ -131,6 +168,24 @@ public interface ImageRegistry extends AutoCloseable {
    * images that have data. Uploads still running are not counted.
    */
   long bytesStoredBy(String owner);
+
+  /**
+   * Claims quota for the running upload of image {@code id} (status {@code saving}): sets the
+   * bytes reserved for it to the most of {@code atLeast..atMost} that keeps what its owner
+   * stores (the sizes of its images with data) and reserves (its other running uploads) within
+   * {@code quota}. Atomic across threads, processes and hosts sharing the registry: uploads of
+   * one project that race for its last bytes cannot together exceed the quota. Any status
+   * change of the image ({@link #transition}, {@link #activate}) and its deletion release the
+   * reservation. An image without an owner counts against no quota: all of {@code atMost}.
+   *
+   * @return the bytes now reserved for the image; empty if not even {@code atLeast} fits (the
+   *     reservation is then unchanged)
+   * @throws NotFoundException if no upload of the image is running
+   */
+  OptionalLong reserve(String id, long atLeast, long atMost, long quota);
+
+  /** The bytes the project's running uploads hold reserved ({@link #reserve}). */
+  long bytesReservedBy(String owner);
 
   /**
    * Leases on running uploads: how a crashed upload is told from a live one (issue 12).

@@ -3,6 +3,7 @@ package io.stowage.app.registry;
 import io.stowage.api.DuplicateException;
 import io.stowage.api.InvalidRequestException;
 import io.stowage.api.NotFoundException;
+import io.stowage.api.StorageFullException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -173,7 +174,8 @@ final class JdbcImageRegistry implements ImageRegistry {
   public boolean transition(String id, ImageStatus from, ImageStatus to) {
     return db.read(c -> {
       try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE images SET status = ?, updated_at = ? WHERE id = ? AND status = ?")) {
+          "UPDATE images SET status = ?, updated_at = ?, reserved_bytes = NULL "
+              + "WHERE id = ? AND status = ?")) {
         ps.setString(1, to.wireName());
         ps.setLong(2, now());
         ps.setString(3, id);
@@ -188,7 +190,7 @@ final class JdbcImageRegistry implements ImageRegistry {
     return db.write(c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE images SET status = ?, size = ?, "
           + "virtual_size = ?, checksum = ?, os_hash_algo = ?, os_hash_value = ?, "
-          + "updated_at = ? WHERE id = ? AND status = ?")) {
+          + "updated_at = ?, reserved_bytes = NULL WHERE id = ? AND status = ?")) {
         ps.setString(1, ImageStatus.ACTIVE.wireName());
         ps.setLong(2, a.size());
         ImageRows.setLong(ps, 3, a.virtualSize());
@@ -223,7 +225,8 @@ final class JdbcImageRegistry implements ImageRegistry {
         return false;
       }
       for (String table :
-          List.of("image_tags", "image_properties", "image_locations", "upload_progress")) {
+          List.of("image_tags", "image_properties", "image_locations", "image_members",
+              "upload_progress")) {
         try (PreparedStatement ps =
             c.prepareStatement("DELETE FROM " + table + " WHERE image_id = ?")) {
           ps.setString(1, id);
@@ -352,6 +355,180 @@ final class JdbcImageRegistry implements ImageRegistry {
   @Override
   public UploadLeases leases() {
     return new JdbcUploadLeases(db);
+  }
+
+  @Override
+  public ImageMember addMember(String imageId, String member, int maxMembers) {
+    if (member.isEmpty() || member.length() > 255) {
+      throw new InvalidRequestException("a member is 1 to 255 characters, not " + member.length());
+    }
+    long now = now();
+    return db.write(c -> {
+      if (!lock(c, imageId)) {
+        throw new NotFoundException("no image " + imageId);
+      }
+      if (memberRow(c, imageId, member).isPresent()) {
+        throw duplicateMember(imageId, member);
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT COUNT(*) FROM image_members WHERE image_id = ?")) {
+        ps.setString(1, imageId);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          if (rs.getInt(1) >= maxMembers) {
+            throw new StorageFullException("image " + imageId + " has " + rs.getInt(1)
+                + " members, the most an image may have");
+          }
+        }
+      }
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO image_members (image_id, "
+          + "member, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?) "
+          + "ON CONFLICT (image_id, member) DO NOTHING")) {
+        ps.setString(1, imageId);
+        ps.setString(2, member);
+        ps.setString(3, MemberStatus.PENDING.wireName());
+        ps.setLong(4, now);
+        ps.setLong(5, now);
+        if (ps.executeUpdate() != 1) {
+          throw duplicateMember(imageId, member);
+        }
+      }
+      return new ImageMember(imageId, member, MemberStatus.PENDING,
+          Instant.ofEpochMilli(now), Instant.ofEpochMilli(now));
+    });
+  }
+
+  private static DuplicateException duplicateMember(String imageId, String member) {
+    return new DuplicateException("Member " + member + " is duplicated for image " + imageId);
+  }
+
+  private static Optional<ImageMember> memberRow(Connection c, String imageId, String member)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT status, created_at, updated_at "
+        + "FROM image_members WHERE image_id = ? AND member = ?")) {
+      ps.setString(1, imageId);
+      ps.setString(2, member);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(new ImageMember(imageId, member, MemberStatus.of(rs.getString(1)),
+            Instant.ofEpochMilli(rs.getLong(2)), Instant.ofEpochMilli(rs.getLong(3))));
+      }
+    }
+  }
+
+  @Override
+  public List<ImageMember> members(String imageId) {
+    return db.read(c -> {
+      List<ImageMember> members = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT member, status, created_at, "
+          + "updated_at FROM image_members WHERE image_id = ? ORDER BY created_at, member")) {
+        ps.setString(1, imageId);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            members.add(new ImageMember(imageId, rs.getString(1),
+                MemberStatus.of(rs.getString(2)), Instant.ofEpochMilli(rs.getLong(3)),
+                Instant.ofEpochMilli(rs.getLong(4))));
+          }
+        }
+      }
+      return members;
+    });
+  }
+
+  @Override
+  public Optional<ImageMember> member(String imageId, String member) {
+    return db.read(c -> memberRow(c, imageId, member));
+  }
+
+  @Override
+  public Optional<ImageMember> updateMember(String imageId, String member, MemberStatus status) {
+    return db.write(c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE image_members SET status = ?, "
+          + "updated_at = ? WHERE image_id = ? AND member = ?")) {
+        ps.setString(1, status.wireName());
+        ps.setLong(2, now());
+        ps.setString(3, imageId);
+        ps.setString(4, member);
+        if (ps.executeUpdate() != 1) {
+          return Optional.empty();
+        }
+      }
+      return memberRow(c, imageId, member);
+    });
+  }
+
+  @Override
+  public boolean removeMember(String imageId, String member) {
+    return db.write(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "DELETE FROM image_members WHERE image_id = ? AND member = ?")) {
+        ps.setString(1, imageId);
+        ps.setString(2, member);
+        return ps.executeUpdate() == 1;
+      }
+    });
+  }
+
+  @Override
+  public OptionalLong reserve(String id, long atLeast, long atMost, long quota) {
+    if (atLeast < 0 || atMost < atLeast || quota < 0) {
+      throw new IllegalArgumentException("reserve " + atLeast + ".." + atMost + " of " + quota);
+    }
+    return db.write(c -> {
+      Optional<String> owner;
+      try (PreparedStatement ps = c.prepareStatement("SELECT owner, status FROM images WHERE id = ?")) {
+        ps.setString(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next() || !ImageStatus.SAVING.wireName().equals(rs.getString(2))) {
+            throw new NotFoundException("no upload of image " + id + " is running");
+          }
+          owner = Optional.ofNullable(rs.getString(1));
+        }
+      }
+      if (owner.isEmpty()) {
+        return OptionalLong.of(atMost); // no owner, no quota
+      }
+      db.dialect().lockProject(c, owner.get());
+      long others;
+      try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM("
+          + "COALESCE(size, reserved_bytes, 0)), 0) FROM images WHERE owner = ? AND id <> ?")) {
+        ps.setString(1, owner.get());
+        ps.setString(2, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          others = rs.getLong(1);
+        }
+      }
+      long available = quota - others;
+      if (available < atLeast) {
+        return OptionalLong.empty();
+      }
+      long granted = Math.min(atMost, available);
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE images SET reserved_bytes = ? WHERE id = ? AND status = ?")) {
+        ps.setLong(1, granted);
+        ps.setString(2, id);
+        ps.setString(3, ImageStatus.SAVING.wireName());
+        ps.executeUpdate();
+      }
+      return OptionalLong.of(granted);
+    });
+  }
+
+  @Override
+  public long bytesReservedBy(String owner) {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(reserved_bytes), 0) "
+          + "FROM images WHERE owner = ? AND reserved_bytes IS NOT NULL")) {
+        ps.setString(1, owner);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      }
+    });
   }
 
   @Override

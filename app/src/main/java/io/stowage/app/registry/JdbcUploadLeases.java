@@ -101,8 +101,9 @@ final class JdbcUploadLeases implements UploadLeases {
       if (now.isEmpty() || !Objects.equals(now.get(), seen)) {
         return false; // finished, renewed or taken over meanwhile
       }
+      // Requeueing also releases the quota the dead upload had reserved.
       try (PreparedStatement ps = c.prepareStatement("UPDATE images SET status = ?, "
-          + "updated_at = ? WHERE id = ? AND status = ?")) {
+          + "updated_at = ?, reserved_bytes = NULL WHERE id = ? AND status = ?")) {
         ps.setString(1, ImageStatus.QUEUED.wireName());
         ps.setLong(2, System.currentTimeMillis());
         ps.setString(3, seen.imageId());

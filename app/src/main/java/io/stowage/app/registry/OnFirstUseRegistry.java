@@ -104,6 +104,41 @@ final class OnFirstUseRegistry implements ImageRegistry {
   }
 
   @Override
+  public ImageMember addMember(String imageId, String member, int maxMembers) {
+    return registry().addMember(imageId, member, maxMembers);
+  }
+
+  @Override
+  public java.util.List<ImageMember> members(String imageId) {
+    return registry().members(imageId);
+  }
+
+  @Override
+  public Optional<ImageMember> member(String imageId, String member) {
+    return registry().member(imageId, member);
+  }
+
+  @Override
+  public Optional<ImageMember> updateMember(String imageId, String member, MemberStatus status) {
+    return registry().updateMember(imageId, member, status);
+  }
+
+  @Override
+  public boolean removeMember(String imageId, String member) {
+    return registry().removeMember(imageId, member);
+  }
+
+  @Override
+  public OptionalLong reserve(String id, long atLeast, long atMost, long quota) {
+    return registry().reserve(id, atLeast, atMost, quota);
+  }
+
+  @Override
+  public long bytesReservedBy(String owner) {
+    return registry().bytesReservedBy(owner);
+  }
+
+  @Override
   public String describe() {
     return settings.describe();
   }

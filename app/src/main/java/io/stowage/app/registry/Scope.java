@@ -6,8 +6,9 @@ import java.util.Optional;
 /**
  * Whose eyes a registry read goes through: the caller's project, if any, and whether the caller
  * is an admin. Admins see and change everything. Others see public and community images and
- * every image their project owns; another project's private or shared image does not exist
- * for them.
+ * every image their project owns; another project's private image, and its shared image unless
+ * they are a member ({@link #canSee} does not know members: the image service asks the
+ * registry), does not exist for them.
  *
  * @param project the caller's project (the owner of what it creates)
  * @param admin whether the caller has the admin role
@@ -38,7 +39,8 @@ public record Scope(Optional<String> project, boolean admin) {
     return admin || owns(image);
   }
 
-  private boolean owns(ImageRecord image) {
+  /** Whether the caller's project owns {@code image} (admins own nothing by being admins). */
+  public boolean owns(ImageRecord image) {
     return project.isPresent() && image.owner().equals(project);
   }
 }

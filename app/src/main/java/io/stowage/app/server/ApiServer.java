@@ -88,6 +88,7 @@ public final class ApiServer implements AutoCloseable {
     Discovery discovery = new Discovery(images);
     ImagesResource metadata = new ImagesResource(images, cache);
     ImageFileResource data = new ImageFileResource(images, cache);
+    MembersResource members = new MembersResource(images.members());
     RoutingHandler routing = Handlers.routing(false);
     cache.ifPresent(c -> {
       CacheResource api = new CacheResource(images, c);
@@ -101,6 +102,8 @@ public final class ApiServer implements AutoCloseable {
         .get("/versions", discovery::versions)
         .get("/v2/schemas/image", discovery::imageSchema)
         .get("/v2/schemas/images", discovery::imagesSchema)
+        .get("/v2/schemas/member", discovery::memberSchema)
+        .get("/v2/schemas/members", discovery::membersSchema)
         .get("/v2/info/stores", discovery::stores)
         .post("/v2/images", metadata::create)
         .get("/v2/images", metadata::list)
@@ -112,6 +115,11 @@ public final class ApiServer implements AutoCloseable {
         .put("/v2/images/{id}/file", data::upload)
         .get("/v2/images/{id}/file", data::download)
         .get("/v2/images/{id}/progress", metadata::progress)
+        .get("/v2/images/{id}/members", members::list)
+        .post("/v2/images/{id}/members", members::create)
+        .get("/v2/images/{id}/members/{member}", members::show)
+        .put("/v2/images/{id}/members/{member}", members::update)
+        .delete("/v2/images/{id}/members/{member}", members::delete)
         .setFallbackHandler(exchange -> {
           throw new HttpError(StatusCodes.NOT_FOUND, "no such resource: " + exchange.getRequestPath());
         })

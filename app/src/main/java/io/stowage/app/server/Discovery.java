@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What clients read before they act: API versions, the image schemas and the stores.
+ * What clients read before they act: API versions, the image and member schemas and the
+ * stores.
  *
  * <p>The image schema is Glance's, less the {@code stores} property: glanceclient 4.1 turns
  * every schema property into a command-line option and then fails on {@code --stores}, which
@@ -27,6 +28,8 @@ final class Discovery {
   private final ImageService images;
   private final JsonNode imageSchema;
   private final JsonNode imagesSchema;
+  private final JsonNode memberSchema;
+  private final JsonNode membersSchema;
 
   Discovery(ImageService images) {
     this.images = images;
@@ -47,6 +50,29 @@ final class Discovery {
     links.addObject().put("rel", "next").put("href", "{next}");
     links.addObject().put("rel", "describedby").put("href", "{schema}");
     this.imagesSchema = list;
+    try (InputStream in = Discovery.class.getResourceAsStream("member-schema.json")) {
+      this.memberSchema = JsonBodies.MAPPER.readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    // Glance's collection schema: the members, the schema link, one "describedby" link.
+    ObjectNode members = JsonBodies.MAPPER.createObjectNode();
+    members.put("name", "members");
+    ObjectNode memberProperties = members.putObject("properties");
+    memberProperties.putObject("members").put("type", "array").set("items", memberSchema);
+    memberProperties.putObject("schema").put("type", "string");
+    members.putArray("links").addObject().put("rel", "describedby").put("href", "{schema}");
+    this.membersSchema = members;
+  }
+
+  void memberSchema(HttpServerExchange exchange) {
+    AuthHandler.scope(exchange);
+    JsonBodies.send(exchange, memberSchema);
+  }
+
+  void membersSchema(HttpServerExchange exchange) {
+    AuthHandler.scope(exchange);
+    JsonBodies.send(exchange, membersSchema);
   }
 
   void versions(HttpServerExchange exchange) {

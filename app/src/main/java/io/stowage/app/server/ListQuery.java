@@ -3,6 +3,7 @@ package io.stowage.app.server;
 import io.stowage.api.InvalidRequestException;
 import io.stowage.app.registry.ImageQuery;
 import io.stowage.app.registry.ImageStatus;
+import io.stowage.app.registry.MemberStatus;
 import io.stowage.app.registry.Scope;
 import io.stowage.app.registry.Visibility;
 import java.net.URLDecoder;
@@ -18,15 +19,17 @@ import java.util.Set;
 
 /**
  * {@code GET /v2/images} parameters as Glance takes them: {@code limit} (1-1000, default 25),
- * {@code marker}, filters {@code name status visibility owner tag disk_format container_format
- * size_min size_max os_hidden protected} (any other name filters on that extra property),
- * sort as {@code sort=key:dir,...} or {@code sort_key}/{@code sort_dir} pairs.
+ * {@code marker}, filters {@code id name status visibility owner tag disk_format
+ * container_format size_min size_max os_hidden protected created_at updated_at member_status}
+ * (any other name filters on that extra property), sort as {@code sort=key:dir,...} or
+ * {@code sort_key}/{@code sort_dir} pairs. {@code id name status disk_format container_format}
+ * take {@code in:a,b} lists, the times {@code gt: gte: lt: lte: eq: neq:} and ISO 8601
+ * ({@link FilterSyntax}).
  *
  * @param params the decoded parameters in request order, for the next/first links
  */
 record ListQuery(ImageQuery query, List<Map.Entry<String, String>> params) {
   static final int MAX_LIMIT = 1000;
-  private static final Set<String> IGNORED = Set.of("member_status");
 
   static ListQuery parse(String rawQuery, Scope scope) {
     List<Map.Entry<String, String>> params = decode(rawQuery);
@@ -46,17 +49,24 @@ record ListQuery(ImageQuery query, List<Map.Entry<String, String>> params) {
       switch (k) {
         case "limit" -> b.limit((int) Math.min(MAX_LIMIT, number(k, v, 1)));
         case "marker" -> b.marker(v);
-        case "name" -> b.name(v);
-        case "status" -> b.status(ImageStatus.of(v));
+        case "id" -> b.ids(FilterSyntax.values(v));
+        case "name" -> b.names(FilterSyntax.values(v));
+        case "status" -> b.statuses(
+            FilterSyntax.values(v).stream().map(ImageStatus::of).toList());
         case "visibility" -> {
           if (!v.equals("all")) {
-            b.visibility(Visibility.of(v));
+            b.visibility(visibility(v));
           }
         }
         case "owner" -> b.owner(v);
         case "tag" -> tags.add(v);
-        case "disk_format" -> b.diskFormat(v);
-        case "container_format" -> b.containerFormat(v);
+        case "disk_format" -> b.diskFormats(FilterSyntax.values(v));
+        case "container_format" -> b.containerFormats(FilterSyntax.values(v));
+        case "created_at" -> b.time(FilterSyntax.time(ImageQuery.TimeField.CREATED_AT, v));
+        case "updated_at" -> b.time(FilterSyntax.time(ImageQuery.TimeField.UPDATED_AT, v));
+        case "member_status" -> b.memberStatus(memberStatus(v));
+        case "changes-since" -> throw new InvalidRequestException(
+            "The \"changes-since\" filter is no longer available on v2.");
         case "size_min" -> b.sizeMin(number(k, v, 0));
         case "size_max" -> b.sizeMax(number(k, v, 0));
         case "os_hidden" -> b.osHidden(bool(k, v));
@@ -70,11 +80,7 @@ record ListQuery(ImageQuery query, List<Map.Entry<String, String>> params) {
         }
         case "sort_key" -> sortKeys.add(v);
         case "sort_dir" -> sortDirs.add(v);
-        default -> {
-          if (!IGNORED.contains(k)) {
-            properties.put(k, v);
-          }
-        }
+        default -> properties.put(k, v);
       }
     }
     if (!sort.isEmpty() && !sortKeys.isEmpty()) {
@@ -144,6 +150,26 @@ record ListQuery(ImageQuery query, List<Map.Entry<String, String>> params) {
       return n;
     } catch (NumberFormatException e) {
       throw new InvalidRequestException(k + " must be a whole number, not \"" + v + "\"");
+    }
+  }
+
+  private static Visibility visibility(String v) {
+    try {
+      return Visibility.of(v);
+    } catch (InvalidRequestException e) {
+      throw new InvalidRequestException("Invalid visibility value: " + v);
+    }
+  }
+
+  /** Glance's {@code member_status}: one status, or {@code all} (empty). */
+  private static Optional<MemberStatus> memberStatus(String v) {
+    if (v.equals("all")) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(MemberStatus.of(v));
+    } catch (InvalidRequestException e) {
+      throw new InvalidRequestException("Invalid status: " + v);
     }
   }
 

@@ -1,9 +1,6 @@
 package io.stowage.app.server;
 
 import io.stowage.api.BadStoreConfigurationException;
-import io.stowage.app.config.ConfigLoader;
-import io.stowage.app.config.ConfigSections;
-import io.stowage.app.config.HostConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
@@ -11,7 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The {@code server:} section: where {@code stowage serve} listens and who may call it.
+ * The {@code server:} section ({@link io.stowage.app.config.HostConfig#server()}): where {@code stowage serve} listens and who may call it.
  *
  * <pre>
  * server:
@@ -29,6 +26,7 @@ import java.util.Objects;
 public record ServerSettings(String host, int port, int workerThreads, Map<String, Grant> tokens) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 9292;
+  public static final int DEFAULT_WORKER_THREADS = 64;
 
   public ServerSettings {
     Objects.requireNonNull(host, "host");
@@ -49,21 +47,6 @@ public record ServerSettings(String host, int port, int workerThreads, Map<Strin
       }
       roles = roles == null ? List.of() : List.copyOf(roles);
     }
-  }
-
-  record Auth(Map<String, Grant> tokens) {}
-
-  record Section(String host, Integer port, Integer workerThreads, Auth auth) {}
-
-  /** Reads {@code server:} from the configuration's file; defaults when absent. */
-  public static ServerSettings read(HostConfig config, ConfigLoader loader) {
-    Section s = ConfigSections.bind(config, loader, "server", Section.class)
-        .orElse(new Section(null, null, null, null));
-    return new ServerSettings(
-        s.host() == null ? DEFAULT_HOST : s.host(),
-        s.port() == null ? DEFAULT_PORT : s.port(),
-        s.workerThreads() == null ? 64 : s.workerThreads(),
-        s.auth() == null || s.auth().tokens() == null ? Map.of() : s.auth().tokens());
   }
 
   /** With another address to listen on (the command line's {@code --host}/{@code --port}). */

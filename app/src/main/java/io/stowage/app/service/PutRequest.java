@@ -23,8 +23,9 @@ import java.util.OptionalLong;
  *     that looks raw (it cannot be checked) and refuses data of a format that is recognised.
  * @param allowUnsafe store images with safety findings (a differencing disk, for example)
  *     anyway; damaged images and images that pass for several formats are refused regardless
- * @param limit the most bytes this image may take (what remains of a quota); more is
- *     {@link io.stowage.api.StorageFullException} while streaming, and nothing is stored
+ * @param allowance how many bytes this image may take (what remains of a quota), asked as the
+ *     data streams; more is {@link io.stowage.api.StorageFullException} while streaming, and
+ *     nothing is stored. Empty: no limit but the size cap
  * @param progress told how many bytes have been stored so far
  */
 public record PutRequest(
@@ -34,7 +35,7 @@ public record PutRequest(
     Optional<String> storeId,
     Optional<String> expectedFormat,
     boolean allowUnsafe,
-    OptionalLong limit,
+    Optional<UploadAllowance> allowance,
     ProgressListener progress) {
 
   public PutRequest {
@@ -42,50 +43,55 @@ public record PutRequest(
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(declaredSize, "declaredSize");
     Objects.requireNonNull(storeId, "storeId");
-    Objects.requireNonNull(limit, "limit");
+    Objects.requireNonNull(allowance, "allowance");
     Objects.requireNonNull(progress, "progress");
     expectedFormat = expectedFormat.map(f -> f.trim().toLowerCase(Locale.ROOT));
     if (declaredSize.isPresent() && declaredSize.getAsLong() < 0) {
       throw new InvalidRequestException("declared size " + declaredSize.getAsLong() + " is negative");
-    }
-    if (limit.isPresent() && limit.getAsLong() < 0) {
-      throw new InvalidRequestException("limit " + limit.getAsLong() + " is negative");
     }
   }
 
   /** {@code data} as image {@code imageId}: unknown size, default store, any format, safe only, no limit. */
   public static PutRequest of(String imageId, InputStream data) {
     return new PutRequest(imageId, data, OptionalLong.empty(), Optional.empty(), Optional.empty(),
-        false, OptionalLong.empty(), ProgressListener.NONE);
+        false, Optional.empty(), ProgressListener.NONE);
   }
 
   public PutRequest withDeclaredSize(long size) {
     return new PutRequest(imageId, data, OptionalLong.of(size), storeId, expectedFormat,
-        allowUnsafe, limit, progress);
+        allowUnsafe, allowance, progress);
   }
 
   public PutRequest withStoreId(String id) {
     return new PutRequest(imageId, data, declaredSize, Optional.of(id), expectedFormat,
-        allowUnsafe, limit, progress);
+        allowUnsafe, allowance, progress);
   }
 
   public PutRequest withExpectedFormat(String format) {
     return new PutRequest(imageId, data, declaredSize, storeId, Optional.of(format),
-        allowUnsafe, limit, progress);
+        allowUnsafe, allowance, progress);
   }
 
   public PutRequest withAllowUnsafe(boolean allow) {
     return new PutRequest(imageId, data, declaredSize, storeId, expectedFormat,
-        allow, limit, progress);
+        allow, allowance, progress);
   }
 
+  /** A fixed limit of {@code bytes} (at least 0). */
   public PutRequest withLimit(long bytes) {
+    if (bytes < 0) {
+      throw new InvalidRequestException("limit " + bytes + " is negative");
+    }
+    return withAllowance(UploadAllowance.fixed(bytes));
+  }
+
+  public PutRequest withAllowance(UploadAllowance quota) {
     return new PutRequest(imageId, data, declaredSize, storeId, expectedFormat,
-        allowUnsafe, OptionalLong.of(bytes), progress);
+        allowUnsafe, Optional.of(quota), progress);
   }
 
   public PutRequest withProgress(ProgressListener listener) {
     return new PutRequest(imageId, data, declaredSize, storeId, expectedFormat,
-        allowUnsafe, limit, listener);
+        allowUnsafe, allowance, listener);
   }
 }

@@ -45,14 +45,20 @@ final class StorageService implements ImageStorage {
         throw new SizeCapExceededException("the image's " + declared
             + " bytes exceed the size cap of " + cap + " bytes; nothing was stored");
       }
-      if (request.limit().isPresent() && declared > request.limit().getAsLong()) {
-        throw new StorageFullException("the image's " + declared + " bytes exceed the "
-            + request.limit().getAsLong() + " bytes it may take (quota); nothing was stored");
-      }
     }
     Store store = stores.byId(request.storeId().orElseGet(stores::defaultStoreId));
+    long allowed = 0;
+    if (request.allowance().isPresent() && request.declaredSize().isPresent()) {
+      // Claim the declared size before the first byte: refused now, nothing is sent for nothing.
+      long declared = request.declaredSize().getAsLong();
+      allowed = request.allowance().get().request(declared);
+      if (allowed < declared) {
+        throw new StorageFullException("the image's " + declared + " bytes exceed the "
+            + allowed + " bytes it may take (quota); nothing was stored");
+      }
+    }
     UploadGate gate = new UploadGate(request.data(), formats.inspectStream(), cap,
-        request.limit(), verdict -> judge(verdict, request));
+        request.allowance(), allowed, verdict -> judge(verdict, request));
     AddRequest add = AddRequest.of(request.imageId(), gate)
         .withHashAlgorithm(config.hashAlgorithm())
         .withSizeCap(cap)

@@ -9,7 +9,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.function.Function;
 
 /**
@@ -23,18 +22,25 @@ import java.util.function.Function;
 final class UploadGate extends FilterInputStream {
   private final StreamInspection inspection;
   private final long cap;
-  private final OptionalLong limit;
+  private final Optional<UploadAllowance> allowance;
+  private long allowed;
   private final Function<Inspection, Optional<StowageException>> judge;
   private long total;
   private Inspection verdict;
   private StowageException refusal;
 
-  UploadGate(InputStream in, StreamInspection inspection, long cap, OptionalLong limit,
+  /**
+   * @param allowance asked whenever the data outgrows {@code allowed}; empty: no limit
+   * @param allowed the bytes already granted
+   */
+  UploadGate(InputStream in, StreamInspection inspection, long cap,
+      Optional<UploadAllowance> allowance, long allowed,
       Function<Inspection, Optional<StowageException>> judge) {
     super(in);
     this.inspection = inspection;
     this.cap = cap;
-    this.limit = limit;
+    this.allowance = allowance;
+    this.allowed = allowed;
     this.judge = judge;
   }
 
@@ -57,9 +63,16 @@ final class UploadGate extends FilterInputStream {
         throw refuse(new SizeCapExceededException(
             "the image exceeds the size cap of " + cap + " bytes; nothing was stored"));
       }
-      if (limit.isPresent() && total > limit.getAsLong()) {
-        throw refuse(new StorageFullException("the image exceeds the " + limit.getAsLong()
-            + " bytes it may take (quota); nothing was stored"));
+      if (allowance.isPresent() && total > allowed) {
+        try {
+          allowed = Math.max(allowed, allowance.get().request(total));
+        } catch (StowageException e) {
+          throw refuse(e);
+        }
+        if (total > allowed) {
+          throw refuse(new StorageFullException("the image exceeds the " + allowed
+              + " bytes it may take (quota); nothing was stored"));
+        }
       }
       inspection.update(b, off, n);
     } else if (n < 0 && verdict == null) {

@@ -87,6 +87,41 @@ final class CountingRegistry implements ImageRegistry {
   }
 
   @Override
+  public ImageMember addMember(String imageId, String member, int maxMembers) {
+    return real.addMember(imageId, member, maxMembers);
+  }
+
+  @Override
+  public java.util.List<ImageMember> members(String imageId) {
+    return real.members(imageId);
+  }
+
+  @Override
+  public Optional<ImageMember> member(String imageId, String member) {
+    return real.member(imageId, member);
+  }
+
+  @Override
+  public Optional<ImageMember> updateMember(String imageId, String member, MemberStatus status) {
+    return real.updateMember(imageId, member, status);
+  }
+
+  @Override
+  public boolean removeMember(String imageId, String member) {
+    return real.removeMember(imageId, member);
+  }
+
+  @Override
+  public OptionalLong reserve(String id, long atLeast, long atMost, long quota) {
+    return real.reserve(id, atLeast, atMost, quota);
+  }
+
+  @Override
+  public long bytesReservedBy(String owner) {
+    return real.bytesReservedBy(owner);
+  }
+
+  @Override
   public String describe() {
     return real.describe();
   }

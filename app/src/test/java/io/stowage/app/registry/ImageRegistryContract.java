@@ -387,6 +387,129 @@ abstract class ImageRegistryContract {
     assertThat(registry.bytesStoredBy("nobody")).isZero();
   }
 
+  @Test
+  void concurrentReservationsStayWithinTheQuota() throws Exception {
+    ImageRecord stored = create(b -> b.owner("p1"));
+    registry.transition(stored.id(), ImageStatus.QUEUED, ImageStatus.SAVING);
+    registry.activate(stored.id(), activation(300, "local"));
+    List<String> uploads = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      ImageRecord image = create(b -> b.owner("p1"));
+      registry.transition(image.id(), ImageStatus.QUEUED, ImageStatus.SAVING);
+      uploads.add(image.id());
+    }
+    ImageRecord elsewhere = create(b -> b.owner("p2"));
+    registry.transition(elsewhere.id(), ImageStatus.QUEUED, ImageStatus.SAVING);
+
+    List<OptionalLong> granted = concurrently(10, 1,
+        (thread, i) -> registry.reserve(uploads.get(thread), 200, 200, 1000));
+    assertThat(granted.stream().filter(OptionalLong::isPresent).count())
+        .as("300 stored + 3 x 200 fit in 1000, a fourth does not").isEqualTo(3);
+    assertThat(registry.bytesReservedBy("p1")).isEqualTo(600);
+    assertThat(registry.reserve(elsewhere.id(), 1000, 1000, 1000))
+        .as("another project's quota is its own").hasValue(1000);
+
+    List<String> holders = new ArrayList<>();
+    for (int i = 0; i < uploads.size(); i++) {
+      if (granted.get(i).isPresent()) {
+        holders.add(uploads.get(i));
+      }
+    }
+    // A failed upload (back to queued) releases its claim; a finished one counts its size.
+    assertThat(registry.transition(holders.get(0), ImageStatus.SAVING, ImageStatus.QUEUED)).isTrue();
+    assertThat(registry.bytesReservedBy("p1")).isEqualTo(400);
+    registry.activate(holders.get(1), activation(150, "local"));
+    assertThat(registry.bytesReservedBy("p1")).isEqualTo(200);
+    assertThat(registry.bytesStoredBy("p1")).isEqualTo(450);
+    // 450 stored + 200 reserved: 350 left; a range takes what is left, at least its minimum.
+    String next = uploads.stream().filter(id -> !holders.contains(id)).findFirst().orElseThrow();
+    assertThat(registry.reserve(next, 10, 5000, 1000)).hasValue(350);
+    assertThat(registry.reserve(next, 10, 5000, 1000)).as("its own claim is not counted twice")
+        .hasValue(350);
+    assertThat(registry.reserve(next, 351, 351, 1000)).isEmpty();
+    assertThat(registry.bytesReservedBy("p1")).as("a refusal keeps the claim").isEqualTo(550);
+    registry.delete(holders.get(2));
+    assertThat(registry.bytesReservedBy("p1")).isEqualTo(350);
+    assertThat(registry.transition(next, ImageStatus.SAVING, ImageStatus.QUEUED)).isTrue();
+    assertThat(registry.bytesReservedBy("p1")).isZero();
+
+    assertThatThrownBy(() -> registry.reserve(next, 1, 1, 1000))
+        .as("only a running upload reserves").isInstanceOf(NotFoundException.class);
+    ImageRecord ownerless = create(b -> b);
+    registry.transition(ownerless.id(), ImageStatus.QUEUED, ImageStatus.SAVING);
+    assertThat(registry.reserve(ownerless.id(), 5, 7000, 10)).as("no owner, no quota").hasValue(7000);
+  }
+
+  // ---- members
+
+  @Test
+  void membersAreAddedAnsweredAndRemoved() {
+    ImageRecord image = create(b -> b.owner("a").visibility(Visibility.SHARED));
+    ImageMember b = registry.addMember(image.id(), "b", 3);
+    assertThat(b.status()).isEqualTo(MemberStatus.PENDING);
+    assertThat(b.imageId()).isEqualTo(image.id());
+    assertThatThrownBy(() -> registry.addMember(image.id(), "b", 3))
+        .isInstanceOf(DuplicateException.class)
+        .hasMessage("Member b is duplicated for image " + image.id());
+    registry.addMember(image.id(), "c", 3);
+    registry.addMember(image.id(), "d", 3);
+    assertThatThrownBy(() -> registry.addMember(image.id(), "e", 3))
+        .isInstanceOf(io.stowage.api.StorageFullException.class).hasMessageContaining("3 members");
+    assertThatThrownBy(() -> registry.addMember("missing", "b", 3))
+        .isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> registry.addMember(image.id(), "x".repeat(256), 300))
+        .isInstanceOf(InvalidRequestException.class);
+    assertThat(registry.members(image.id())).extracting(ImageMember::member)
+        .containsExactlyInAnyOrder("b", "c", "d");
+
+    ImageMember accepted = registry.updateMember(image.id(), "b", MemberStatus.ACCEPTED).orElseThrow();
+    assertThat(accepted.status()).isEqualTo(MemberStatus.ACCEPTED);
+    assertThat(accepted.createdAt()).isEqualTo(b.createdAt());
+    assertThat(registry.member(image.id(), "b")).contains(accepted);
+    assertThat(registry.updateMember(image.id(), "zz", MemberStatus.ACCEPTED)).isEmpty();
+    assertThat(registry.removeMember(image.id(), "c")).isTrue();
+    assertThat(registry.removeMember(image.id(), "c")).isFalse();
+    assertThat(registry.member(image.id(), "c")).isEmpty();
+
+    registry.delete(image.id());
+    assertThat(registry.members(image.id())).as("deleting the image ends its memberships").isEmpty();
+    ImageRecord again = create(x -> x.id(image.id()).owner("a").visibility(Visibility.SHARED));
+    assertThat(registry.members(again.id())).isEmpty();
+  }
+
+  @Test
+  void sharedImagesAreListedToMembersByTheirAnswer() {
+    ImageRecord shared = create(b -> b.name("shared").owner("a").visibility(Visibility.SHARED));
+    ImageRecord other = create(b -> b.name("other").owner("a").visibility(Visibility.SHARED));
+    ImageRecord priv = create(b -> b.name("priv").owner("a").visibility(Visibility.PRIVATE));
+    create(b -> b.name("bown").owner("b").visibility(Visibility.SHARED));
+    registry.addMember(shared.id(), "b", 10);
+    registry.addMember(other.id(), "b", 10);
+    registry.addMember(priv.id(), "b", 10); // a member of a private image sees nothing of it
+    registry.addMember(shared.id(), "c", 10);
+    Scope b = Scope.project("b");
+    Scope c = Scope.project("c");
+
+    assertThat(names(ImageQuery.builder(b))).as("pending: not listed by default")
+        .containsExactly("bown");
+    registry.updateMember(shared.id(), "b", MemberStatus.ACCEPTED);
+    registry.updateMember(other.id(), "b", MemberStatus.REJECTED);
+    registry.updateMember(priv.id(), "b", MemberStatus.ACCEPTED);
+    assertThat(names(ImageQuery.builder(b))).containsExactlyInAnyOrder("bown", "shared");
+    assertThat(names(ImageQuery.builder(b).memberStatus(Optional.of(MemberStatus.REJECTED))))
+        .containsExactlyInAnyOrder("bown", "other");
+    assertThat(names(ImageQuery.builder(b).memberStatus(Optional.empty())))
+        .containsExactlyInAnyOrder("bown", "shared", "other");
+    assertThat(names(ImageQuery.builder(b).visibility(Visibility.SHARED)))
+        .containsExactlyInAnyOrder("bown", "shared");
+    assertThat(names(ImageQuery.builder(b).visibility(Visibility.PRIVATE))).isEmpty();
+    assertThat(names(ImageQuery.builder(c))).isEmpty();
+    assertThat(names(ImageQuery.builder(c).memberStatus(Optional.of(MemberStatus.PENDING))))
+        .containsExactly("shared");
+    assertThat(names(ImageQuery.builder(Scope.project("a")).visibility(Visibility.SHARED)))
+        .containsExactlyInAnyOrder("shared", "other");
+  }
+
   // ---- migrations
 
   @Test
@@ -398,7 +521,7 @@ abstract class ImageRegistryContract {
         assertThat(again.find(image.id())).contains(image);
       }
     }
-    assertThat(MigrationHistory.read(settings)).containsExactly("1:true", "2:true");
+    assertThat(MigrationHistory.read(settings)).containsExactlyElementsOf(MigrationHistory.allApplied());
     registry = ImageRegistry.open(settings);
   }
 
@@ -488,6 +611,61 @@ abstract class ImageRegistryContract {
         .containsExactly("alpha");
     assertThat(names(admin.apply(ImageQuery.builder(Scope.ADMIN)).owner("p1").diskFormat("raw")))
         .containsExactly("gamma");
+  }
+
+  @Test
+  void setFiltersMatchAnyOfTheirValues() {
+    ImageRecord a = create(b -> b.name("alpha").diskFormat("qcow2").containerFormat("bare"));
+    ImageRecord b2 = create(b -> b.name("beta").diskFormat("raw").containerFormat("ovf"));
+    create(b -> b.name("gamma").diskFormat("vmdk").containerFormat("bare"));
+    registry.transition(a.id(), ImageStatus.QUEUED, ImageStatus.SAVING);
+
+    assertThat(names(ImageQuery.builder(Scope.ADMIN).names(List.of("alpha", "gamma", "zeta"))))
+        .containsExactlyInAnyOrder("alpha", "gamma");
+    assertThat(names(ImageQuery.builder(Scope.ADMIN).names(List.of()))).isEmpty();
+    assertThat(names(ImageQuery.builder(Scope.ADMIN).ids(List.of(a.id(), b2.id(), "nope"))))
+        .containsExactlyInAnyOrder("alpha", "beta");
+    assertThat(names(ImageQuery.builder(Scope.ADMIN).diskFormats(List.of("raw", "vmdk"))))
+        .containsExactlyInAnyOrder("beta", "gamma");
+    assertThat(names(ImageQuery.builder(Scope.ADMIN).containerFormats(List.of("ovf"))))
+        .containsExactly("beta");
+    assertThat(names(ImageQuery.builder(Scope.ADMIN)
+        .statuses(List.of(ImageStatus.SAVING, ImageStatus.ACTIVE)))).containsExactly("alpha");
+    assertThat(names(ImageQuery.builder(Scope.ADMIN).diskFormats(List.of("raw", "qcow2"))
+        .containerFormats(List.of("bare")))).containsExactly("alpha");
+  }
+
+  @Test
+  void timeFiltersCompareTheSecondsShown() throws Exception {
+    ImageRecord first = create(b -> b.name("first"));
+    Instant shown = first.createdAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    // The next whole second and then some: the second image is shown a second later at least.
+    Thread.sleep(Duration.between(first.createdAt(), shown.plusMillis(1100)).toMillis());
+    ImageRecord second = create(b -> b.name("second"));
+    Function<ImageQuery.Comparison, List<String>> created = op -> names(ImageQuery
+        .builder(Scope.ADMIN).time(new ImageQuery.TimeFilter(ImageQuery.TimeField.CREATED_AT, op, shown)));
+
+    assertThat(created.apply(ImageQuery.Comparison.EQ)).containsExactly("first");
+    assertThat(created.apply(ImageQuery.Comparison.NEQ)).containsExactly("second");
+    assertThat(created.apply(ImageQuery.Comparison.GT)).containsExactly("second");
+    assertThat(created.apply(ImageQuery.Comparison.GTE)).containsExactlyInAnyOrder("first", "second");
+    assertThat(created.apply(ImageQuery.Comparison.LT)).isEmpty();
+    assertThat(created.apply(ImageQuery.Comparison.LTE)).containsExactly("first");
+    Instant half = shown.plusMillis(500);
+    Function<ImageQuery.Comparison, List<String>> createdHalf = op -> names(ImageQuery
+        .builder(Scope.ADMIN).time(new ImageQuery.TimeFilter(ImageQuery.TimeField.CREATED_AT, op, half)));
+    assertThat(createdHalf.apply(ImageQuery.Comparison.EQ)).isEmpty();
+    assertThat(createdHalf.apply(ImageQuery.Comparison.LT)).containsExactly("first");
+    assertThat(createdHalf.apply(ImageQuery.Comparison.GT)).containsExactly("second");
+    assertThat(createdHalf.apply(ImageQuery.Comparison.NEQ)).containsExactlyInAnyOrder("first", "second");
+
+    registry.update(first.id(), r -> r); // touches updated_at
+    Instant later = registry.find(first.id()).orElseThrow().updatedAt();
+    assertThat(names(ImageQuery.builder(Scope.ADMIN)
+        .time(new ImageQuery.TimeFilter(ImageQuery.TimeField.UPDATED_AT, ImageQuery.Comparison.GTE,
+            later.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)))
+        .time(new ImageQuery.TimeFilter(ImageQuery.TimeField.CREATED_AT, ImageQuery.Comparison.LTE, shown))))
+        .containsExactly("first");
   }
 
   // ---- pagination

@@ -52,7 +52,7 @@ class SharedSqliteFileTest {
     }
     awaitDone(p);
     RegistrySettings settings = RegistrySettings.sqlite(file);
-    assertThat(MigrationHistory.read(settings)).containsExactly("1:true", "2:true");
+    assertThat(MigrationHistory.read(settings)).containsExactlyElementsOf(MigrationHistory.allApplied());
     try (ImageRegistry registry = ImageRegistry.open(settings)) {
       assertThat(registry.list(ImageQuery.builder(Scope.ADMIN).build()).images())
           .extracting(r -> r.name().orElseThrow()).containsExactly("late");

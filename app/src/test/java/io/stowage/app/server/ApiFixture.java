@@ -52,10 +52,10 @@ final class ApiFixture implements AutoCloseable {
     ConfigLoader loader = new ConfigLoader();
     HostConfig hostConfig = loader.load(config);
     this.host = Host.boot(hostConfig, loader);
-    this.service = LocalImageService.open(host, loader);
+    this.service = LocalImageService.open(host);
     this.cache = ImageCache.open(host);
     this.server = ApiServer.start(service.service(),
-        ServerSettings.read(hostConfig, loader).listeningOn("127.0.0.1", 0), cache);
+        hostConfig.server().listeningOn("127.0.0.1", 0), cache);
   }
 
   String base() {

@@ -36,6 +36,7 @@ class GlanceClientTest {
           auth:
             tokens:
               tok-a: { project: pa, roles: [member] }
+              tok-b: { project: pb, roles: [member] }
         """);
     clientHome = Files.createDirectories(home.resolve("client-home"));
   }
@@ -48,17 +49,25 @@ class GlanceClientTest {
   }
 
   static ApiFixture.Run glance(String... args) {
+    return glanceAs("tok-a", args);
+  }
+
+  static ApiFixture.Run glanceAs(String token, String... args) {
     // stdin closed: glanceclient uploads whatever a readable stdin holds (even /dev/null)
     List<String> command = new ArrayList<>(List.of("sh", "-c", "exec glance \"$@\" <&-", "glance",
         "--os-image-url", api.base(),
-        "--os-auth-token", "tok-a"));
+        "--os-auth-token", token));
     command.addAll(List.of(args));
     return ApiFixture.run(home, command, Map.of("HOME", clientHome.toString(),
         "OS_AUTH_URL", "", "OS_USERNAME", "", "OS_PASSWORD", ""));
   }
 
   static ApiFixture.Run ok(String... args) {
-    ApiFixture.Run run = glance(args);
+    return okAs("tok-a", args);
+  }
+
+  static ApiFixture.Run okAs(String token, String... args) {
+    ApiFixture.Run run = glanceAs(token, args);
     assertThat(run.exitCode()).as(String.join(" ", args) + "\n" + run.out() + run.err()).isZero();
     return run;
   }
@@ -118,5 +127,38 @@ class GlanceClientTest {
     assertThat(gone.exitCode()).isNotZero();
     assertThat(gone.err()).contains("no image found").doesNotContain("Traceback");
     assertThat(api.images.resolve(later)).doesNotExist();
+  }
+
+  @Test
+  void sharingCommands() {
+    String id = field(ok("image-create", "--name", "shared-by-a", "--visibility", "shared",
+        "--disk-format", "raw", "--container-format", "bare"), "id");
+
+    ApiFixture.Run created = ok("member-create", id, "pb");
+    assertThat(created.out()).contains(id).contains("pb").contains("pending");
+    ApiFixture.Run listed = ok("member-list", "--image-id", id);
+    assertThat(listed.out()).containsPattern("\\| " + id + " \\| pb\\s+\\| pending");
+    ApiFixture.Run again = glance("member-create", id, "pb");
+    assertThat(again.exitCode()).isNotZero();
+    assertThat(again.err()).contains("duplicated").doesNotContain("Traceback");
+
+    assertThat(okAs("tok-b", "image-list").out()).as("pending: not listed").doesNotContain(id);
+    ApiFixture.Run owner = glance("member-update", id, "pb", "accepted");
+    assertThat(owner.exitCode()).as("the owner cannot answer for the member").isNotZero();
+    assertThat(owner.err()).doesNotContain("Traceback");
+    ApiFixture.Run accepted = okAs("tok-b", "member-update", id, "pb", "accepted");
+    assertThat(accepted.out()).containsPattern("\\| " + id + " \\| pb\\s+\\| accepted");
+    assertThat(okAs("tok-b", "image-list").out()).contains(id).contains("shared-by-a");
+    assertThat(field(okAs("tok-b", "image-show", id), "owner")).isEqualTo("pa");
+    assertThat(okAs("tok-b", "member-list", "--image-id", id).out()).contains("accepted");
+
+    ok("member-delete", id, "pb");
+    ApiFixture.Run gone = glanceAs("tok-b", "image-show", id);
+    assertThat(gone.exitCode()).isNotZero();
+    assertThat(gone.err()).doesNotContain("Traceback");
+    ApiFixture.Run privateImage = glance("member-create",
+        field(ok("image-create", "--name", "private", "--visibility", "private"), "id"), "pb");
+    assertThat(privateImage.exitCode()).isNotZero();
+    assertThat(privateImage.err()).contains("Only shared images have members").doesNotContain("Traceback");
   }
 }
