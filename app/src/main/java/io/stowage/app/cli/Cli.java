@@ -38,6 +38,7 @@ public final class Cli {
   public int run(String... args) {
     PrintWriter err = new PrintWriter(new OutputStreamWriter(console.err(), StandardCharsets.UTF_8), true);
     CommandLine cli = new CommandLine(new StowageCommand(console));
+    StowageCommand.addSubcommands(cli, args);
     addHelpOptions(cli);
     cli.setOut(new PrintWriter(new OutputStreamWriter(console.out(), StandardCharsets.UTF_8), true));
     cli.setErr(err);

@@ -5,6 +5,8 @@ import io.stowage.app.config.ConfigLoader;
 import io.stowage.app.config.HostConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -13,23 +15,25 @@ import picocli.CommandLine.Spec;
     name = "stowage",
     mixinStandardHelpOptions = true,
     versionProvider = StowageCommand.Version.class,
-    description = "Stores, reads and inspects virtual-machine and container images.",
-    subcommands = {
-      PluginsCommand.class,
-      StoresCommand.class,
-      PutCommand.class,
-      GetCommand.class,
-      SizeCommand.class,
-      RmCommand.class,
-      InspectCommand.class,
-      DiskCommand.class,
-      ServeCommand.class,
-      ImageCommand.class,
-      CacheCommand.class,
-      picocli.CommandLine.HelpCommand.class,
-      ContentCommand.class,
-    })
+    description = "Stores, reads and inspects virtual-machine and container images.")
 final class StowageCommand implements Runnable {
+  /** The subcommands, in the order {@code --help} lists them. */
+  private static final List<Class<?>> SUBCOMMANDS =
+      List.of(
+          PluginsCommand.class,
+          StoresCommand.class,
+          PutCommand.class,
+          GetCommand.class,
+          SizeCommand.class,
+          RmCommand.class,
+          InspectCommand.class,
+          DiskCommand.class,
+          ServeCommand.class,
+          ImageCommand.class,
+          CacheCommand.class,
+          picocli.CommandLine.HelpCommand.class,
+          ContentCommand.class);
+
   final Console console;
 
   @Spec CommandSpec spec;
@@ -45,6 +49,35 @@ final class StowageCommand implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /**
+   * Adds to {@code root} the subcommand that {@code args} name, or every subcommand when they
+   * name none (or one that does not exist, or {@code help}), so that usage, suggestions and
+   * {@code help COMMAND} see them all. Picocli builds a command's model by reflection when it is
+   * added, and building all of them was the largest part of a command's start.
+   */
+  static void addSubcommands(CommandLine root, String... args) {
+    String name = subcommandName(args);
+    for (Class<?> command : SUBCOMMANDS) {
+      if (!name.equals("help") && command.getAnnotation(Command.class).name().equals(name)) {
+        root.addSubcommand(command);
+        return;
+      }
+    }
+    SUBCOMMANDS.forEach(root::addSubcommand);
+  }
+
+  // The first argument that is not a root option (nor --config's value).
+  private static String subcommandName(String... args) {
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--config")) {
+        i++;
+      } else if (!args[i].startsWith("-")) {
+        return args[i];
+      }
+    }
+    return "";
   }
 
   /**
