@@ -1,3 +1,4 @@
+import io.stowage.api.disk.DiskFormat;
 import io.stowage.app.disk.RawConverter;
 import io.stowage.vhdx.VhdxFormat;
 import java.io.IOException;
