@@ -1,3 +1,4 @@
+import io.stowage.api.disk.DiskFormat;
 import io.stowage.app.disk.RawConverter;
 import io.stowage.vhdx.VhdxFormat;
 import java.io.IOException;
@@ -41,16 +42,22 @@ public final class VhdxToRawBench {
     Files.delete(ref);
     String[] names = {"stowage plain", "stowage sparse", "qemu-img"};
     List<List<Double>> times = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    // CPU time of this process (user + system, every thread) per Stowage conversion
+    List<List<Double>> cpu = List.of(new ArrayList<>(), new ArrayList<>());
+    com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     for (int i = 0; i < reps; i++) {
       StringBuilder line = new StringBuilder("rep " + (i + 1) + ":");
       for (int k = 0; k < 3; k++) {
         int which = (i + k) % 3; // rotate the order
         Files.deleteIfExists(out);
         long t = System.nanoTime();
+        long c = os.getProcessCpuTime();
         if (which == 2) {
           convertQemu(in, out);
         } else {
           convertOurs(format, in, out, which == 1);
+          cpu.get(which).add((os.getProcessCpuTime() - c) / 1e9);
         }
         times.get(which).add((System.nanoTime() - t) / 1e9);
       }
@@ -67,6 +74,8 @@ public final class VhdxToRawBench {
         plain, sparse, qemu);
     System.out.printf("ratio qemu/stowage: plain %.2fx, sparse %.2fx%n", qemu / plain,
         qemu / sparse);
+    System.out.printf("stowage cpu (user+sys, median): plain %.3f s %s, sparse %.3f s %s%n",
+        median(cpu.get(0)), cpu.get(0), median(cpu.get(1)), cpu.get(1));
   }
 
   static double median(List<Double> xs) {

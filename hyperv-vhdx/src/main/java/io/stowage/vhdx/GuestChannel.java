@@ -17,6 +17,8 @@ abstract class GuestChannel implements SparseChannel {
   private final long size;
   private long position;
   private boolean open = true;
+  /** {@link #transferTo}'s buffer for what is not in the file as is; used under this lock. */
+  private ByteBuffer copyBuffer;
 
   GuestChannel(long size) {
     this.size = size;
@@ -61,16 +63,16 @@ abstract class GuestChannel implements SparseChannel {
     long start = Math.max(0, position);
     long end = Math.min(size(), start + count);
     long p = start;
-    ByteBuffer buffer = null;
     while (p < end) {
       long[] run;
       synchronized (this) {
         ensureOpen();
         run = fileRun(p);
         if (run == null) {
-          if (buffer == null) {
-            buffer = ByteBuffer.allocateDirect(1 << 20);
+          if (copyBuffer == null) {
+            copyBuffer = ByteBuffer.allocateDirect(1 << 20); // once: making one costs page faults
           }
+          ByteBuffer buffer = copyBuffer;
           long unitEnd = Math.min(end, Math.abs(unitAt(p)));
           while (p < unitEnd) {
             int n = (int) Math.min(buffer.capacity(), unitEnd - p);
