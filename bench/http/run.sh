@@ -2,6 +2,8 @@
 # The image service over loopback, side by side with the references, on one 1 GiB random input:
 #   up-stowage     curl -T into `stowage serve` (PUT /v2/images/{id}/file, md5 + sha512, the
 #                  shipped filesystem store: durable, fsync before commit)
+#   up-nosync      the same into a second store of the server with `durable: false`: Glance's
+#                  filesystem store does not fsync, so this is the like-for-like comparison
 #   up-glance      curl -T into the real Glance 25.1 (Debian python3-glance, filesystem store)
 #   put            `stowage put` of the same file (the CLI, JVM start included)
 #   down-stowage   GET /v2/images/{id}/file of a stored image (sendfile)
@@ -29,6 +31,7 @@ registry: { url: "jdbc:sqlite:registry.db" }
 default_store: local
 stores:
   local: { type: filesystem, datadir: images }
+  nosync: { type: filesystem, datadir: images-nosync, durable: false }
 EOC
 
 INPUT="$WORK/data.bin"
@@ -68,9 +71,10 @@ create() { # $1 base url → image id
   curl -sfS -X POST "$1/v2/images" -H 'Content-Type: application/json' \
     -d '{"disk_format":"raw","container_format":"bare"}' | $PY -c 'import json,sys;print(json.load(sys.stdin)["id"])'
 }
-upload() { # $1 base $2 id $3 file → seconds
+upload() { # $1 base $2 id $3 file [$4 store] → seconds
   local out
-  out=$(curl -sS -o /dev/null -w '%{http_code} %{time_total}' -T "$3" -H 'Content-Type: application/octet-stream' "$1/v2/images/$2/file")
+  out=$(curl -sS -o /dev/null -w '%{http_code} %{time_total}' -T "$3" -H 'Content-Type: application/octet-stream' \
+    ${4:+-H "x-image-meta-store: $4"} "$1/v2/images/$2/file")
   [ "${out%% *}" = 204 ] || { echo "upload to $1 answered ${out%% *}" >&2; exit 1; }
   echo "${out#* }"
 }
@@ -90,11 +94,17 @@ expected=$(md5sum < "$INPUT" | cut -d' ' -f1)
 [ "$(curl -sS "http://127.0.0.1:$SP/v2/images/$KEEP/file" | md5sum | cut -d' ' -f1)" = "$expected" ]
 [ "$(curl -sS "http://127.0.0.1:$NP/$KEEP" | md5sum | cut -d' ' -f1)" = "$expected" ]
 
+# CPU seconds (user + sys) the Stowage server has used so far.
+server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$SPID/stat"; }
+
 run() {
-  local v=$1 t id
+  local v=$1 t id c0
   sync
+  c0=$(server_cpu)
   case $v in
     up-stowage) id=$(create "http://127.0.0.1:$SP"); t=$(upload "http://127.0.0.1:$SP" "$id" "$INPUT")
+      curl -sfS -X DELETE "http://127.0.0.1:$SP/v2/images/$id" ;;
+    up-nosync) id=$(create "http://127.0.0.1:$SP"); t=$(upload "http://127.0.0.1:$SP" "$id" "$INPUT" nosync)
       curl -sfS -X DELETE "http://127.0.0.1:$SP/v2/images/$id" ;;
     up-glance) id=$(create "http://127.0.0.1:$GP"); t=$(upload "http://127.0.0.1:$GP" "$id" "$INPUT")
       curl -sfS -X DELETE "http://127.0.0.1:$GP/v2/images/$id" ;;
@@ -114,10 +124,11 @@ run() {
       for id in "${ids[@]}"; do curl -sfS -X DELETE "http://127.0.0.1:$SP/v2/images/$id"; done ;;
   esac
   echo "$v $t" >> "$RESULTS"
+  case $v in up-stowage|up-nosync) echo "$v-server-cpu $(echo "$(server_cpu) - $c0" | bc)" >> "$RESULTS" ;; esac
   echo "round $r $v $t" >&2
 }
 
-VARIANTS=(up-stowage up-glance put down-stowage down-nginx c1 c16)
+VARIANTS=(up-stowage up-nosync up-glance put down-stowage down-nginx c1 c16)
 for r in $(seq "$ROUNDS"); do
   if (( r % 2 )); then order=("${VARIANTS[@]}"); else order=(); for ((i=${#VARIANTS[@]}-1; i>=0; i--)); do order+=("${VARIANTS[$i]}"); done; fi
   for v in "${order[@]}"; do run "$v"; done
