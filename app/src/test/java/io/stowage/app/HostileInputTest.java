@@ -56,7 +56,9 @@ class HostileInputTest {
         default_store: local
         stores:
           local: { type: filesystem, datadir: %s }
-        """.formatted(PLUGINS, data));
+          blobs: { type: content, root: %s }
+        cache: { driver: xattr, dir: %s, max_size: 1MiB }
+        """.formatted(PLUGINS, data, home.resolve("data/content"), home.resolve("data/cache")));
     locations = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
       byte[] bytes = new byte[4096 + i];
@@ -72,10 +74,15 @@ class HostileInputTest {
   @Test
   void commandLineArguments() throws Exception {
     String[] commands = {"put", "get", "size", "rm", "inspect", "stores", "plugins", "disk create",
-        "disk convert", "disk resize", "disk reconnect", "help", "frobnicate"};
+        "disk convert", "disk resize", "disk reconnect", "help", "frobnicate",
+        "content ingest", "content status", "content ls", "content info", "content abort",
+        "content rm", "content label", "cache list", "cache queue", "cache rm", "cache clear",
+        "cache prune", "cache clean"};
     String[] options = {"--id", "--size", "--store", "--offset", "--length", "-o", "--json",
         "--to", "--format", "--block-size", "--logical-sector", "--parent", "--fixed",
-        "--allow-unsafe", "--progress", "--config", "--", "-", "--force", "--help"};
+        "--allow-unsafe", "--progress", "--config", "--", "-", "--force", "--help",
+        "--ref", "--expected", "--filter", "--label", "--replace", "--target", "--max-size", "-q",
+        "blobs", "sha256:" + "0".repeat(64), "sha512:", "labels.x==y", "cache", "queue"};
     for (int i = 0; i < COUNT; i++) {
       List<String> argv = new ArrayList<>(List.of(pick(commands).split(" ")));
       int n = random.nextInt(5);
