@@ -70,11 +70,18 @@ final class JsonBodies {
       }
       return MAPPER.readTree(body);
     } catch (JsonProcessingException e) {
-      throw new HttpError(StatusCodes.BAD_REQUEST,
-          "the body is not valid JSON: " + e.getOriginalMessage().split("\n")[0]);
+      throw new HttpError(StatusCodes.BAD_REQUEST, "the body is not valid JSON: " + parserSays(e));
     } catch (IOException e) {
       throw new HttpError(StatusCodes.BAD_REQUEST, "reading the request body failed: " + e.getMessage());
     }
+  }
+
+  // The parser's own words without what names its classes and settings (" (bound as
+  // `com.fasterxml...JsonNode`): not allowed as per `DeserializationFeature...`").
+  private static String parserSays(JsonProcessingException e) {
+    String why = e.getOriginalMessage().split("\n")[0];
+    int internals = why.indexOf(" (bound as");
+    return (internals >= 0 ? why.substring(0, internals) : why).replaceAll("`[^`]*`", "").strip();
   }
 
   /** The request's media type, lowercased, without parameters; empty when absent. */

@@ -59,7 +59,7 @@ class HttpHostileInputTest {
     System.out.printf("hostile http: %s seed=%d (stowage.hostile.seed=%d) count=%d%n",
         test.getDisplayName(), seed, SEED, COUNT);
     random = new Random(seed);
-    api = new ApiFixture(home, "");
+    api = new ApiFixture(home, "cache: { driver: xattr, dir: cache, max_size: 1MiB }\n");
     for (int i = 0; i < 2; i++) {
       String id = api.create("intact-" + i);
       byte[] bytes = new byte[8192 + i];
@@ -237,6 +237,35 @@ class HttpHostileInputTest {
             probe("DELETE", "/v2/images/" + target + "/tags/" + id, Map.of(), null, Set.of(204));
           }
         }
+      }
+    }
+  }
+
+  // ---- the cache API, image members and list filters (issues 8 and 9)
+
+  @Test
+  void cacheMembersAndFilters() throws Exception {
+    Map<String, String> json = Map.of("Content-Type", "application/json");
+    for (int i = 0; i < COUNT; i++) {
+      String id = hostileSegment();
+      switch (random.nextInt(7)) {
+        case 0 -> probe("PUT", "/v2/cache/" + id, Map.of(), null, Set.of(400, 404));
+        case 1 -> probe("DELETE", "/v2/cache/" + id, Map.of(), null, Set.of(400, 404));
+        case 2 -> probe("DELETE", "/v2/cache",
+            Map.of("x-image-cache-clear-target", random.nextBoolean() ? hostileHeader()
+                : mutate(pick(new String[] {"cache", "queue", ""}))), null, Set.of(200, 204, 400));
+        case 3 -> probe("GET", "/v2/images/" + id + "/members", Map.of(), null, Set.of(400, 404));
+        case 4 -> probe("POST", "/v2/images/" + target + "/members", json,
+            (random.nextBoolean() ? "{\"member\": \"" + encodedText(1 + random.nextInt(300)) + "\"}"
+                : mutate("{\"member\": \"tenant-a\"}")).getBytes(StandardCharsets.UTF_8),
+            Set.of(200, 400, 403, 409, 413));
+        case 5 -> probe("PUT", "/v2/images/" + target + "/members/" + id, json,
+            mutate("{\"status\": \"accepted\"}").getBytes(StandardCharsets.UTF_8),
+            Set.of(400, 403, 404));
+        default -> probe("GET", "/v2/images?" + pick(new String[] {"name", "id", "status",
+                "disk_format", "created_at", "updated_at", "member_status", "visibility"})
+                + "=" + pick(new String[] {"in:", "gt:", "lte:", "neq:", "eq:", ""})
+                + encodedText(1 + random.nextInt(60)), Map.of(), null, Set.of(200, 400));
       }
     }
   }
