@@ -25,7 +25,7 @@ READS=${READS:-1000}
 PRUNE_ROUNDS=${PRUNE_ROUNDS:-$ROUNDS}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-M2=${M2:-$(sed -n 's/.*-Dmaven.repo.local=\([^ ]*\).*/\1/p' "$ROOT/.mvn/maven.config" 2>/dev/null)}
+M2=${M2:-$(sed -n 's/.*-Dmaven.repo.local=\([^ ]*\).*/\1/p' "$ROOT/.mvn/maven.config" 2>/dev/null || true)}
 M2=${M2:-$HOME/.m2/repository}
 PY=/usr/bin/python3
 
