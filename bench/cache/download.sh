@@ -13,9 +13,16 @@
 # Variants alternate within each round (the order flips every round); each timed run starts
 # after `sync` with the input in the page cache. Times are curl's time_total (first byte of the
 # request to the last byte of the body).
+# Besides curl's time, each run records the server's CPU (user+sys of `stowage serve`, or of the
+# Glance API's process tree; nginx's is not taken) from before the request to after the entry is
+# committed (fill runs), and the time to the committed entry ("commit s", fill runs): the CPU
+# numbers stay meaningful on a loaded machine where the wall times are not.
 # Targets (issue 9): hit-stowage >= 0.9x nginx; fill-stowage >= 2x faster than fill-glance.
 # Usage: bench/cache/download.sh [rounds]   (WORK=/var/tmp/stowage-cache-download by default;
 #        needs nginx, python3-glance, curl; about 6 GiB in WORK)
+#   SKIP_BUILD=1       do not build (use app/target/stowage as it is)
+#   DIST=dir           run that Stowage distribution instead of app/target/stowage (before/after)
+#   VARIANTS="a b"     only these variants (default: all five)
 set -euo pipefail
 ROUNDS=${1:-5}
 WORK=${WORK:-/var/tmp/stowage-cache-download}
@@ -31,7 +38,7 @@ if [ -z "${SKIP_BUILD:-}" ]; then
 fi
 # A snapshot of the distribution, so that rebuilding the tree while this runs changes nothing.
 rm -rf "$WORK/dist" "$WORK/s" "$WORK/g" "$WORK/n" && mkdir -p "$WORK/s" "$WORK/g" "$WORK/n"
-cp -r "$ROOT/app/target/stowage" "$WORK/dist"
+cp -r "${DIST:-$ROOT/app/target/stowage}" "$WORK/dist"
 cat > "$WORK/s/stowage.yaml" <<EOC
 plugins: { dir: $WORK/dist/plugins }
 registry: { url: "jdbc:sqlite:registry.db" }
@@ -117,19 +124,41 @@ check "$G/v2/images/$GID/file"; cached $G "$GID"
 check "$S/v2/images/$SID/file"; check "$N/$SID"; check "$G/v2/images/$GID/file"  # hits
 cat "$WORK/s/cache/$SID" > /dev/null
 
+# CPU seconds (user+sys) of a process and its descendants, from /proc.
+TICKS=$(getconf CLK_TCK)
+cpu_tree() {
+  local all=$1 frontier=$1 next p sum=0
+  while [ -n "$frontier" ]; do
+    next=""
+    for p in $frontier; do next="$next $(pgrep -P "$p" | tr '\n' ' ' || true)"; done
+    frontier=$(echo $next); all="$all $frontier"
+  done
+  for p in $all; do
+    [ -r "/proc/$p/stat" ] || continue
+    sum=$(( sum + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0) ))
+  done
+  $PY -c "print($sum / $TICKS)"
+}
+now() { date +%s.%N; }
 RESULTS="$WORK/results.txt"; : > "$RESULTS"
+GPID=$(cat "$WORK/g/api.pid")
 run() {
-  local v=$1 t
+  local v=$1 t c0 c1 t0 t1 pid=
+  case $v in *-stowage) pid=$SPID ;; *-glance) pid=$GPID ;; esac
   sync
+  [ -n "$pid" ] && c0=$(cpu_tree "$pid")
   case $v in
     hit-stowage) t=$(download "$S/v2/images/$SID/file") ;;
     hit-nginx) t=$(download "$N/$SID") ;;
     hit-glance) t=$(download "$G/v2/images/$GID/file") ;;
-    fill-stowage) evict $S "$SID"; t=$(download "$S/v2/images/$SID/file"); cached $S "$SID" ;;
-    fill-glance) evict $G "$GID"; t=$(download "$G/v2/images/$GID/file"); cached $G "$GID" ;;
+    fill-stowage) evict $S "$SID"; t0=$(now); t=$(download "$S/v2/images/$SID/file"); cached $S "$SID"; t1=$(now) ;;
+    fill-glance) evict $G "$GID"; t0=$(now); t=$(download "$G/v2/images/$GID/file"); cached $G "$GID"; t1=$(now) ;;
   esac
-  echo "$v $t" >> "$RESULTS"
-  echo "round $r $v $t" >&2
+  local cpu=- commit=-
+  [ -n "$pid" ] && { c1=$(cpu_tree "$pid"); cpu=$($PY -c "print(f'{$c1 - $c0:.2f}')"); }
+  [ -n "$t0" ] && commit=$($PY -c "print(f'{$t1 - $t0:.3f}')")
+  echo "$v $t $cpu $commit" >> "$RESULTS"
+  echo "round $r $v $t s, server cpu $cpu s, to the committed entry $commit s (load $(cut -d' ' -f1 /proc/loadavg))" >&2
 }
 
 # After the runs: the entries the fill runs committed hold the input's bytes.
@@ -138,7 +167,7 @@ verify_entries() {
   [ "$(md5sum < "$WORK/g/cache/$GID" | cut -d' ' -f1)" = "$expected" ] || { echo "Glance's cache entry differs" >&2; exit 1; }
 }
 
-VARIANTS=(hit-stowage hit-nginx hit-glance fill-stowage fill-glance)
+read -r -a VARIANTS <<< "${VARIANTS:-hit-stowage hit-nginx hit-glance fill-stowage fill-glance}"
 for r in $(seq "$ROUNDS"); do
   if (( r % 2 )); then order=("${VARIANTS[@]}"); else order=(); for ((i=${#VARIANTS[@]}-1; i>=0; i--)); do order+=("${VARIANTS[$i]}"); done; fi
   for v in "${order[@]}"; do run "$v"; done
@@ -147,15 +176,23 @@ verify_entries
 
 $PY - "$RESULTS" <<'EOP'
 import sys, statistics
-rows = {}
+rows, cpus, commits = {}, {}, {}
 for line in open(sys.argv[1]):
-    v, t = line.split()
+    v, t, c, k = line.split()
     rows.setdefault(v, []).append(float(t))
+    if c != '-': cpus.setdefault(v, []).append(float(c))
+    if k != '-': commits.setdefault(v, []).append(float(k))
 med = {v: statistics.median(ts) for v, ts in rows.items()}
-print("| variant | median s | runs |\n|---|---|---|")
+def col(d, v):
+    if v not in d: return "-"
+    return f"{statistics.median(d[v]):.3f} ({' '.join(f'{x:.3f}' for x in d[v])})"
+print("| variant | median s | runs | server cpu s: median (runs) | to committed entry s: median (runs) |\n|---|---|---|---|---|")
 for v, ts in rows.items():
-    print(f"| {v} | {med[v]:.3f} | {' '.join(f'{t:.3f}' for t in ts)} |")
-print(f"\ncache hit, Stowage vs nginx (nginx time / Stowage time; target >= 0.9): {med['hit-nginx'] / med['hit-stowage']:.2f}x")
-print(f"cache hit, Glance vs nginx: {med['hit-nginx'] / med['hit-glance']:.2f}x")
-print(f"first download filling the cache, Stowage vs Glance (target >= 2): {med['fill-glance'] / med['fill-stowage']:.2f}x")
+    print(f"| {v} | {med[v]:.3f} | {' '.join(f'{t:.3f}' for t in ts)} | {col(cpus, v)} | {col(commits, v)} |")
+def ratio(text, a, b):
+    if a in med and b in med: print(f"{text}: {med[a] / med[b]:.2f}x")
+print()
+ratio("cache hit, Stowage vs nginx (nginx time / Stowage time; target >= 0.9)", 'hit-nginx', 'hit-stowage')
+ratio("cache hit, Glance vs nginx", 'hit-nginx', 'hit-glance')
+ratio("first download filling the cache, Stowage vs Glance (target >= 2)", 'fill-glance', 'fill-stowage')
 EOP

@@ -83,12 +83,21 @@ final class FileImageData implements ImageData {
       if (want == 0) {
         return 0;
       }
-      ByteBuffer slice = dst.slice().limit(want);
-      int n = channel.read(slice, start + done);
+      int n;
+      if (want == dst.remaining()) {
+        // The usual case (a caller's buffer no larger than what is left): straight into it.
+        n = channel.read(dst, start + done);
+      } else {
+        // Only the range's last read needs a view that stops at its end.
+        ByteBuffer slice = dst.slice().limit(want);
+        n = channel.read(slice, start + done);
+        if (n > 0) {
+          dst.position(dst.position() + n);
+        }
+      }
       if (n < 0) {
         throw new IOException(file + " was truncated while it was being read");
       }
-      dst.position(dst.position() + n);
       done += n;
       return n;
     }

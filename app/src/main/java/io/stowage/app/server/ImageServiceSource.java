@@ -39,19 +39,28 @@ public final class ImageServiceSource implements ImageCache.ImageSource {
   }
 
   /**
-   * The size, md5 ({@code checksum}) and multihash ({@code os_hash_algo}/{@code os_hash_value})
-   * the registry records for the image; the cache checks every one present on commit. A
-   * multihash whose algorithm Stowage does not know is left unchecked (the md5 and size still
-   * are).
+   * What the cache checks an entry against on commit: the image's size and <em>one</em>
+   * checksum, its multihash ({@code os_hash_algo}/{@code os_hash_value}) when it has one Stowage
+   * knows, else its md5 ({@code checksum}).
+   *
+   * <p>One is enough: both were computed over the same bytes when the image was uploaded, so
+   * bytes that match either are the image's; checking the second as well could only catch a
+   * record whose two checksums disagree, which nothing writes, and would cost a second digest
+   * of every byte (≈ 1.6 s of CPU per GiB on a 2-vCPU EPYC, md5 and sha512 alike) on a machine
+   * that is at the same time sending those bytes to the client: on two cores the two digests
+   * and the serving thread cannot all run at once, and the fill gets slower than the download
+   * it tees. The multihash is the one kept because md5 is not collision-resistant: it is the
+   * one an altered store cannot match on purpose. The {@code Content-MD5} a download sends
+   * is the registry's md5 either way.
    */
   static ExpectedImage expected(ImageRecord image) {
     ExpectedImage expected = ExpectedImage.unknown().withSize(image.size().orElseThrow());
-    Optional<String> md5 = image.checksum().filter(c -> c.matches("[0-9a-f]{32}"));
-    if (md5.isPresent()) {
-      expected = expected.withMd5(md5.get());
-    }
     Optional<Multihash> multihash = multihash(image);
-    return multihash.isPresent() ? expected.withMultihash(multihash.get()) : expected;
+    if (multihash.isPresent()) {
+      return expected.withMultihash(multihash.get());
+    }
+    Optional<String> md5 = image.checksum().filter(c -> c.matches("[0-9a-f]{32}"));
+    return md5.isPresent() ? expected.withMd5(md5.get()) : expected;
   }
 
   private static Optional<Multihash> multihash(ImageRecord image) {

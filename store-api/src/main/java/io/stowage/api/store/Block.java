@@ -4,9 +4,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A buffer of image data shared by the sink and the digest lanes of one {@link ImageMeter}
- * copy. It goes back to its pool when the last of them {@link #release releases} it, so the
- * reader never overwrites bytes a digest has not seen.
+ * A buffer of image data shared by the digest lanes of one {@link DigestLanes} (and, in an
+ * {@link ImageMeter} copy, the sink). It goes back to its pool when the last of them {@link
+ * #release releases} it, so the producer never overwrites bytes a digest has not seen.
  */
 final class Block {
   final byte[] bytes;

@@ -11,11 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.HexFormat;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.List;
 
 /**
  * The cross-cutting part of every {@link Store#add}, so that a backend only moves bytes: reads
@@ -23,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * computes md5 and the requested multihash on two other threads (each digest sees each block
  * once, from the same buffer the sink writes: no copies), counts the bytes, enforces the size
  * cap and the declared size, and reports progress. The role of Okio's {@code HashingSource}.
+ * {@link ImageHasher} is the push-style counterpart, on the same lanes.
  *
  * <pre>{@code
  * ImageMeter.Reading r = ImageMeter.copy(request, (block, position) -> file.write(block, position));
@@ -41,18 +38,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ImageMeter {
   /** The default block size: large enough that hand-offs between threads cost nothing. */
   public static final int DEFAULT_BLOCK_SIZE = 1 << 20;
-
-  /** Blocks in flight per copy: enough that the slowest digest never starves the others. */
-  private static final int DEPTH = 4;
-
-  private static final AtomicInteger THREADS = new AtomicInteger();
-  private static final ExecutorService DIGESTERS =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "stowage-digest-" + THREADS.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-          });
 
   private ImageMeter() {}
 
@@ -105,26 +90,24 @@ public final class ImageMeter {
       throw new io.stowage.api.BadStoreConfigurationException(
           "", "block size " + blockSize + " is not positive");
     }
-    BlockingQueue<Block> pool = new ArrayBlockingQueue<>(DEPTH);
-    for (int i = 0; i < DEPTH; i++) {
-      pool.add(new Block(blockSize, pool));
-    }
-    DigestLane md5 = new DigestLane(HashAlgorithm.MD5.newDigest(), DIGESTERS);
-    DigestLane multihash = new DigestLane(request.hashAlgorithm().newDigest(), DIGESTERS);
+    DigestLanes lanes = new DigestLanes(blockSize,
+        List.of(HashAlgorithm.MD5.newDigest(), request.hashAlgorithm().newDigest()));
     boolean done = false;
     try {
       long total = 0;
       boolean reported = false;
       while (true) {
-        Block block = pool.take();
+        Block block = lanes.take();
         int n = fill(request.data(), block.bytes);
         if (n > 0) {
           total = Math.addExact(total, n);
-          checkLimits(request, total);
-          block.length = n;
-          block.share(3);
-          md5.submit(block);
-          multihash.submit(block);
+          try {
+            checkLimits(request, total);
+          } catch (RuntimeException e) {
+            lanes.recycle(block);
+            throw e;
+          }
+          lanes.submit(block, n, 1); // the lanes and the sink
           try {
             sink.write(ByteBuffer.wrap(block.bytes, 0, n).asReadOnlyBuffer(), total - n);
           } finally {
@@ -133,7 +116,7 @@ public final class ImageMeter {
           request.progress().onProgress(total, request.declaredSize());
           reported = true;
         } else {
-          pool.add(block);
+          lanes.recycle(block);
         }
         if (n < block.bytes.length) {
           break;
@@ -148,9 +131,10 @@ public final class ImageMeter {
         request.progress().onProgress(0, request.declaredSize());
       }
       HexFormat hex = HexFormat.of();
+      List<byte[]> digests = lanes.finish();
       Reading reading =
-          new Reading(total, hex.formatHex(md5.finish()),
-              new Multihash(request.hashAlgorithm(), hex.formatHex(multihash.finish())));
+          new Reading(total, hex.formatHex(digests.get(0)),
+              new Multihash(request.hashAlgorithm(), hex.formatHex(digests.get(1))));
       done = true;
       return reading;
     } catch (InterruptedException e) {
@@ -158,8 +142,7 @@ public final class ImageMeter {
       throw new StoreIOException("the add of image " + request.imageId() + " was interrupted", e);
     } finally {
       if (!done) {
-        md5.abandon();
-        multihash.abandon();
+        lanes.abandon();
       }
     }
   }

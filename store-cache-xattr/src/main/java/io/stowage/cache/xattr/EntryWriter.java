@@ -1,15 +1,16 @@
 package io.stowage.cache.xattr;
 
-import io.stowage.api.IoFailures;
-
+import io.stowage.api.HashAlgorithm;
 import io.stowage.api.InvalidImageDataException;
 import io.stowage.api.IoFailures;
+import io.stowage.api.Multihash;
 import io.stowage.api.SizeMismatchException;
 import io.stowage.api.StowageException;
 import io.stowage.api.cache.CacheWriter;
 import io.stowage.api.cache.CachedImage;
 import io.stowage.api.cache.ExpectedImage;
 import io.stowage.api.io.AtomicFile;
+import io.stowage.api.store.ImageHasher;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -18,10 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes one entry while holding the image's writer lock, through the SPI's {@link AtomicFile}
  * with its temporary file in {@code incomplete/} ({@code incomplete/.<id>.<random>.tmp}, locked
- * while it lives); commit checks the expected size and checksums, tags the file with its access
+ * while it lives); commit checks the expected size and checksums (their digests computed
+ * on other threads as the bytes arrive, by an {@link ImageHasher}: the writing thread only
+ * copies), tags the file with its access
  * record and gives it the entry's name (atomic: readers see no entry or the whole one); failure
  * renames it into {@code invalid/<id>} with the reason in {@code user.error}, as Glance does. A
  * process killed meanwhile leaves only an unlocked temporary file in {@code incomplete/}, which
@@ -46,8 +48,8 @@ final class EntryWriter implements CacheWriter {
   private final AtomicFile file;
   private final FileLock claim;
   private final ExpectedImage expected;
-  private final Optional<MessageDigest> md5;
-  private final Optional<MessageDigest> multihash;
+  private final List<Multihash> checksums;
+  private final Optional<ImageHasher> hasher;
   private final Clock clock;
   private long written;
   private State state = State.OPEN;
@@ -65,17 +67,18 @@ final class EntryWriter implements CacheWriter {
     this.file = file;
     this.claim = claim;
     this.expected = expected;
-    this.md5 = expected.md5().map(x -> digest("MD5"));
-    this.multihash = expected.multihash().map(m -> m.algorithm().newDigest());
+    this.checksums = checksums(expected);
+    this.hasher = checksums.isEmpty() ? Optional.empty()
+        : Optional.of(ImageHasher.start(checksums.stream().map(Multihash::algorithm).toList()));
     this.clock = clock;
   }
 
-  private static MessageDigest digest(String name) {
-    try {
-      return MessageDigest.getInstance(name);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has " + name, e);
-    }
+  /** The checksums to check, md5 first: each costs a digest of every byte, on a lane. */
+  private static List<Multihash> checksums(ExpectedImage expected) {
+    List<Multihash> wanted = new ArrayList<>(2);
+    expected.md5().ifPresent(hex -> wanted.add(new Multihash(HashAlgorithm.MD5, hex)));
+    expected.multihash().ifPresent(wanted::add);
+    return List.copyOf(wanted);
   }
 
   @Override
@@ -92,10 +95,16 @@ final class EntryWriter implements CacheWriter {
       abort(failure.getMessage());
       throw failure;
     }
-    if (md5.isPresent() || multihash.isPresent()) {
+    if (hasher.isPresent()) {
+      // Copied into the hasher's block and hashed on its thread: the caller (a download's
+      // serving thread) goes on sending while the digest catches up.
       seen.limit(seen.position() + n);
-      md5.ifPresent(d -> d.update(seen.duplicate()));
-      multihash.ifPresent(d -> d.update(seen.duplicate()));
+      try {
+        hasher.get().update(seen);
+      } catch (RuntimeException e) {
+        abort("hashing failed: " + e.getMessage());
+        throw e;
+      }
     }
     written += n;
     return n;
@@ -122,8 +131,9 @@ final class EntryWriter implements CacheWriter {
       abort(reason);
       throw new SizeMismatchException(reason);
     }
-    check("md5", md5, expected.md5());
-    check("multihash", multihash, expected.multihash().map(m -> m.value()));
+    if (hasher.isPresent()) {
+      check(hasher.get());
+    }
     Instant now = clock.now();
     try {
       // The record goes on before the rename: a committed entry always has one.
@@ -149,15 +159,23 @@ final class EntryWriter implements CacheWriter {
     }
   }
 
-  private void check(String what, Optional<MessageDigest> digest, Optional<String> want) {
-    if (digest.isEmpty() || want.isEmpty()) {
-      return;
+  private void check(ImageHasher hashing) {
+    List<Multihash> got;
+    try {
+      got = hashing.finish(); // waits for the lanes to catch up with the last bytes
+    } catch (RuntimeException e) {
+      abort("hashing failed: " + e.getMessage());
+      throw e;
     }
-    String got = HexFormat.of().formatHex(digest.get().digest());
-    if (!got.equals(want.get())) {
-      String reason = "image " + id + " " + what + " is " + got + ", expected " + want.get();
-      abort(reason);
-      throw new InvalidImageDataException(reason);
+    for (int i = 0; i < checksums.size(); i++) {
+      Multihash want = checksums.get(i);
+      if (!got.get(i).equals(want)) {
+        String what = i == 0 && expected.md5().isPresent() ? "md5" : "multihash";
+        String reason = "image " + id + " " + what + " is " + got.get(i).value() + ", expected "
+            + want.value();
+        abort(reason);
+        throw new InvalidImageDataException(reason);
+      }
     }
   }
 
@@ -187,6 +205,7 @@ final class EntryWriter implements CacheWriter {
   }
 
   private void finish() {
+    hasher.ifPresent(ImageHasher::close); // abandons the digest unless the commit finished it
     file.close(); // deletes the temporary file unless committed or moved to invalid/
     folder.releaseWriter(id, claim);
   }
