@@ -1,10 +1,12 @@
 package io.stowage.app.cache;
 
 import io.stowage.api.ImageData;
+import io.stowage.api.StoreIOException;
 import io.stowage.api.cache.CacheWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.util.function.BiConsumer;
 
 /**
@@ -14,6 +16,7 @@ import java.util.function.BiConsumer;
  * once); the reader keeps getting the store's bytes.
  */
 final class TeeImageData implements ImageData {
+  private static final int TRANSFER_BUFFER = 256 * 1024;
   private final String imageId;
   private final ImageData source;
   private final CacheWriter writer;
@@ -64,7 +67,7 @@ final class TeeImageData implements ImageData {
         writer.write(copy);
       }
     } catch (IOException e) {
-      stop(new io.stowage.api.StoreIOException(e.getMessage(), e));
+      stop(new StoreIOException(e.getMessage(), e));
     } catch (RuntimeException e) {
       stop(e);
     }
@@ -84,6 +87,30 @@ final class TeeImageData implements ImageData {
   @Override
   public ReadableByteChannel channel() {
     return channel;
+  }
+
+  /**
+   * Through a direct buffer: the store's bytes are read into it, written to the cache entry
+   * and sent from it, without the JDK's copy through a temporary direct buffer for each of
+   * the three (what the default's heap buffer costs). The entry's digests are computed on
+   * other threads ({@link CacheWriter}), so this thread only moves bytes.
+   */
+  @Override
+  public long transferTo(WritableByteChannel target) {
+    ByteBuffer buffer = ByteBuffer.allocateDirect(TRANSFER_BUFFER);
+    long total = 0;
+    try {
+      while (channel.read(buffer) >= 0) {
+        buffer.flip();
+        while (buffer.hasRemaining()) {
+          total += target.write(buffer);
+        }
+        buffer.clear();
+      }
+      return total;
+    } catch (IOException e) {
+      throw new StoreIOException("copying image data failed: " + e.getMessage(), e);
+    }
   }
 
   @Override

@@ -181,6 +181,51 @@ class ImageCacheApiTest {
   }
 
   @Test
+  void theFillChecksTheMultihashAndFallsBackToMd5() throws Exception {
+    start("");
+    // The fill checks one checksum (ImageServiceSource.expected): the multihash when the image
+    // has one, so an md5 the registry got wrong is not what refuses the entry...
+    byte[] data = bytes(200_000, 11);
+    String both = uploaded("b", data);
+    sql("UPDATE images SET checksum = ? WHERE id = ?", "cd".repeat(16), both);
+    HttpResponse<byte[]> r = download(both, null);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(Arrays.equals(r.body(), data)).isTrue();
+    awaitCached(both);
+    // ...and without a multihash the md5 is checked.
+    byte[] other = bytes(200_000, 12);
+    String md5Only = uploaded("c", other);
+    sql("UPDATE images SET checksum = ?, os_hash_algo = NULL, os_hash_value = NULL WHERE id = ?",
+        "ab".repeat(16), md5Only);
+    Path invalid = home.resolve("cache/invalid").resolve(md5Only);
+    HttpResponse<byte[]> r2 = download(md5Only, null);
+    assertThat(r2.statusCode()).isEqualTo(200);
+    assertThat(Arrays.equals(r2.body(), other)).as("the store's bytes, whole").isTrue();
+    for (int i = 0; i < 100 && !Files.exists(invalid); i++) {
+      Thread.sleep(50);
+    }
+    assertThat(invalid).as("refused on its md5").exists();
+    assertThat(cachedIds()).doesNotContain(md5Only);
+    var attributes = Files.getFileAttributeView(invalid,
+        java.nio.file.attribute.UserDefinedFileAttributeView.class);
+    java.nio.ByteBuffer reason = java.nio.ByteBuffer.allocate(attributes.size("error"));
+    attributes.read("error", reason);
+    assertThat(new String(reason.array(), java.nio.charset.StandardCharsets.UTF_8))
+        .contains("md5").contains("ab".repeat(16));
+  }
+
+  private void sql(String statement, String... values) throws Exception {
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(
+            "jdbc:sqlite:" + home.resolve("registry.db"));
+        java.sql.PreparedStatement update = c.prepareStatement(statement)) {
+      for (int i = 0; i < values.length; i++) {
+        update.setString(i + 1, values[i]);
+      }
+      assertThat(update.executeUpdate()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void rangedDownloadsAreServedButNotCached() throws Exception {
     start("");
     byte[] data = bytes(200_000, 2);
