@@ -10,7 +10,6 @@ import io.stowage.api.cache.CacheWriter;
 import io.stowage.api.cache.CachedImage;
 import io.stowage.api.cache.ExpectedImage;
 import io.stowage.api.io.AtomicFile;
-import io.stowage.api.store.ImageHasher;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -30,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * Writes one entry while holding the image's writer lock, through the SPI's {@link AtomicFile}
  * with its temporary file in {@code incomplete/} ({@code incomplete/.<id>.<random>.tmp}, locked
  * while it lives); commit checks the expected size and checksums (their digests computed
- * on other threads as the bytes arrive, by an {@link ImageHasher}: the writing thread only
- * copies), tags the file with its access
+ * on other threads from the file as it grows, by a {@link TrailingHasher}: the writing thread
+ * only writes), tags the file with its access
  * record and gives it the entry's name (atomic: readers see no entry or the whole one); failure
  * renames it into {@code invalid/<id>} with the reason in {@code user.error}, as Glance does. A
  * process killed meanwhile leaves only an unlocked temporary file in {@code incomplete/}, which
@@ -49,7 +48,7 @@ final class EntryWriter implements CacheWriter {
   private final FileLock claim;
   private final ExpectedImage expected;
   private final List<Multihash> checksums;
-  private final Optional<ImageHasher> hasher;
+  private final Optional<TrailingHasher> hasher;
   private final Clock clock;
   private long written;
   private State state = State.OPEN;
@@ -69,7 +68,8 @@ final class EntryWriter implements CacheWriter {
     this.expected = expected;
     this.checksums = checksums(expected);
     this.hasher = checksums.isEmpty() ? Optional.empty()
-        : Optional.of(ImageHasher.start(checksums.stream().map(Multihash::algorithm).toList()));
+        : Optional.of(new TrailingHasher(file.channel(),
+            checksums.stream().map(Multihash::algorithm).toList()));
     this.clock = clock;
   }
 
@@ -86,7 +86,6 @@ final class EntryWriter implements CacheWriter {
     if (state != State.OPEN) {
       throw new ClosedChannelException();
     }
-    ByteBuffer seen = src.duplicate();
     int n;
     try {
       n = file.channel().write(src);
@@ -95,18 +94,10 @@ final class EntryWriter implements CacheWriter {
       abort(failure.getMessage());
       throw failure;
     }
-    if (hasher.isPresent()) {
-      // Copied into the hasher's block and hashed on its thread: the caller (a download's
-      // serving thread) goes on sending while the digest catches up.
-      seen.limit(seen.position() + n);
-      try {
-        hasher.get().update(seen);
-      } catch (RuntimeException e) {
-        abort("hashing failed: " + e.getMessage());
-        throw e;
-      }
-    }
     written += n;
+    // The digests read the bytes back from the file on other threads (TrailingHasher): the
+    // caller, a download's serving thread, goes on sending while they catch up.
+    hasher.ifPresent(h -> h.advance(written));
     return n;
   }
 
@@ -159,10 +150,10 @@ final class EntryWriter implements CacheWriter {
     }
   }
 
-  private void check(ImageHasher hashing) {
+  private void check(TrailingHasher hashing) {
     List<Multihash> got;
     try {
-      got = hashing.finish(); // waits for the lanes to catch up with the last bytes
+      got = hashing.finish(); // waits for the digests to catch up with the last bytes
     } catch (RuntimeException e) {
       abort("hashing failed: " + e.getMessage());
       throw e;
@@ -205,7 +196,7 @@ final class EntryWriter implements CacheWriter {
   }
 
   private void finish() {
-    hasher.ifPresent(ImageHasher::close); // abandons the digest unless the commit finished it
+    hasher.ifPresent(TrailingHasher::close); // stops hashing before the file is closed
     file.close(); // deletes the temporary file unless committed or moved to invalid/
     folder.releaseWriter(id, claim);
   }
