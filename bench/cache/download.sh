@@ -143,7 +143,7 @@ now() { date +%s.%N; }
 RESULTS="$WORK/results.txt"; : > "$RESULTS"
 GPID=$(cat "$WORK/g/api.pid")
 run() {
-  local v=$1 t c0 c1 t0 t1 pid=
+  local v=$1 t= c0= c1= t0= t1= pid=
   case $v in *-stowage) pid=$SPID ;; *-glance) pid=$GPID ;; esac
   sync
   [ -n "$pid" ] && c0=$(cpu_tree "$pid")

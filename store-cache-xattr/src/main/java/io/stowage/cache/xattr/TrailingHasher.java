@@ -42,6 +42,7 @@ final class TrailingHasher {
   private final Thread thread;
   private final CompletableFuture<List<Multihash>> result = new CompletableFuture<>();
   private volatile long end;
+  private long signalled; // the writer's: the end at its last wake-up call
   private volatile boolean ended;
   private volatile boolean abandoned;
 
@@ -56,7 +57,12 @@ final class TrailingHasher {
   /** The bytes before {@code written} are in the file: hash them. */
   void advance(long written) {
     end = written;
-    LockSupport.unpark(thread);
+    // Woken once per block's worth, not per write: a writer fed in small pieces (the
+    // prefetcher's transferTo writes 8 KiB at a time) would otherwise wake it for each.
+    if (written - signalled >= READ) {
+      signalled = written;
+      LockSupport.unpark(thread);
+    }
   }
 
   /**
