@@ -101,12 +101,7 @@ public final class ImageMeter {
         int n = fill(request.data(), block.bytes);
         if (n > 0) {
           total = Math.addExact(total, n);
-          try {
-            checkLimits(request, total);
-          } catch (RuntimeException e) {
-            lanes.recycle(block);
-            throw e;
-          }
+          checkLimits(request, total);
           lanes.submit(block, n, 1); // the lanes and the sink
           try {
             sink.write(ByteBuffer.wrap(block.bytes, 0, n).asReadOnlyBuffer(), total - n);
