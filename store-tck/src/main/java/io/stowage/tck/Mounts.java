@@ -25,8 +25,16 @@ public final class Mounts implements AutoCloseable {
 
   /** Mounts a tmpfs of {@code size} (such as {@code 4m}) on {@code dir}. */
   public Path tmpfs(Path dir, String size) throws IOException, InterruptedException {
+    return mount("tmpfs", "size=" + size + ",mode=755", dir);
+  }
+
+  /**
+   * Mounts a file system of {@code type} with {@code options} on {@code dir}: {@code ramfs}
+   * (no extended attributes), a tmpfs with {@code noatime}, ...
+   */
+  public Path mount(String type, String options, Path dir) throws IOException, InterruptedException {
     Files.createDirectories(dir);
-    run("mount", "-t", "tmpfs", "-o", "size=" + size + ",mode=755", "tmpfs", dir.toString());
+    run("mount", "-t", type, "-o", options, type, dir.toString());
     mounted.push(dir);
     return dir;
   }

@@ -12,6 +12,7 @@ import io.stowage.api.StorageFullException;
 import io.stowage.api.cache.CacheWriter;
 import io.stowage.api.cache.CachedImage;
 import io.stowage.api.cache.ExpectedImage;
+import io.stowage.tck.Mounts;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -33,7 +34,8 @@ class XattrCacheDriverTest {
   void aFileSystemWithoutUserXattrsIsAConfigurationErrorNamingTheFolderAndTheFix()
       throws Exception {
     Path point = temp.resolve("ramfs");
-    try (Mounts ramfs = Mounts.mount("ramfs", "size=16m", point)) {
+    try (Mounts ramfs = new Mounts()) {
+      ramfs.mount("ramfs", "size=16m", point);
       Path dir = point.resolve("cache");
       BadStoreConfigurationException e = catchThrowableOfType(BadStoreConfigurationException.class,
           () -> new XattrCacheDriverProvider().create(new XattrCacheConfig("ramfs/cache"),
@@ -182,7 +184,8 @@ class XattrCacheDriverTest {
   @Test
   void onANoatimeMountTheOrderFollowsReads() throws Exception {
     Path point = temp.resolve("noatime");
-    try (Mounts tmpfs = Mounts.mount("tmpfs", "size=8m,noatime", point)) {
+    try (Mounts tmpfs = new Mounts()) {
+      tmpfs.mount("tmpfs", "size=8m,noatime", point);
       try (XattrCacheDriver driver = XattrCacheDriver.open(point.resolve("cache"))) {
         commit(driver, "a", 10);
         commit(driver, "b", 10);
@@ -199,7 +202,8 @@ class XattrCacheDriverTest {
   @Test
   void aFullDiskFailsTheWriteAndKeepsNothingReadable() throws Exception {
     Path point = temp.resolve("small");
-    try (Mounts tmpfs = Mounts.mount("tmpfs", "size=1m", point)) {
+    try (Mounts tmpfs = new Mounts()) {
+      tmpfs.mount("tmpfs", "size=1m", point);
       Path dir = point.resolve("cache");
       try (XattrCacheDriver driver = XattrCacheDriver.open(dir)) {
         StorageFullException e = catchThrowableOfType(StorageFullException.class, () -> {
