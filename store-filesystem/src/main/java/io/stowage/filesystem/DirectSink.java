@@ -179,8 +179,8 @@ final class DirectSink implements StoreSink {
   /** Stops the writes (waiting for the one under way), returns the buffers, closes the descriptor. */
   @Override
   public void close() {
+    abandoned = true; // what is still queued (after a failure or an interrupt) is not written
     if (!ended) {
-      abandoned = true;
       end();
     }
     boolean interrupted = false;
