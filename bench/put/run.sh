@@ -6,7 +6,9 @@
 #   <name>      more distributions to compare: VARIANTS="before=/path/to/dist ..."
 # Prints, per variant, the median wall and CPU (user+sys) time with every value, and the
 # ratios glance/stowage. Usage: bench/put/run.sh [rounds]   (WORK=/dev/shm/... tmpfs folder;
-# DIST=app/target/stowage by default; STOWAGE_JAVA_OPTS passes through)
+# DIST=app/target/stowage by default; STOWAGE_JAVA_OPTS passes through; RT=N runs both as
+# SCHED_FIFO priority N with `chrt -f N` (root): on a machine busy with ordinary jobs, numbers
+# close to a quiet machine's)
 set -euo pipefail
 ROUNDS=${1:-5}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -14,6 +16,8 @@ ROOT=$(cd "$HERE/../.." && pwd)
 WORK=${WORK:-/dev/shm/stowage-put-bench}
 DIST=${DIST:-$ROOT/app/target/stowage}
 PY=/usr/bin/python3
+RUN=()
+[ -n "${RT:-}" ] && RUN=(chrt -f "$RT")
 mkdir -p "$WORK"
 [ "$(stat -f -c %T "$WORK")" = tmpfs ] || echo "warning: $WORK is not on tmpfs" >&2
 
@@ -40,11 +44,11 @@ run() {
   local variant=$1 t="$WORK/time.txt" out
   rm -rf "$WORK"/out-*
   if [ "$variant" = glance ]; then
-    out=$(/usr/bin/time -o "$t" -f "%e %U %S" $PY "$ROOT/bench/filesystem/glance_add.py" "$INPUT" "$WORK/out-glance")
+    out=$("${RUN[@]}" /usr/bin/time -o "$t" -f "%e %U %S" $PY "$ROOT/bench/filesystem/glance_add.py" "$INPUT" "$WORK/out-glance")
     set -- $out
     local md5=$3 sha=$4
   else
-    out=$(/usr/bin/time -o "$t" -f "%e %U %S" "${DISTS[$variant]}/bin/stowage" put --config "$WORK/$variant.yaml" "$INPUT" --json)
+    out=$("${RUN[@]}" /usr/bin/time -o "$t" -f "%e %U %S" "${DISTS[$variant]}/bin/stowage" put --config "$WORK/$variant.yaml" "$INPUT" --json)
     local md5 sha
     md5=$(printf '%s' "$out" | $PY -c 'import json,sys; print(json.load(sys.stdin)["checksum"])')
     sha=$(printf '%s' "$out" | $PY -c 'import json,sys; print(json.load(sys.stdin)["multihash"]["value"])')

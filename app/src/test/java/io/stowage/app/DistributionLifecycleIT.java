@@ -42,16 +42,7 @@ class DistributionLifecycleIT {
   }
 
   Run stowage(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(DIST.resolve("bin/stowage").toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile());
-    builder.environment().put("STOWAGE_CONFIG", config.toString());
-    builder.environment().remove("STOWAGE_DEBUG");
-    Process p = builder.start();
-    p.getOutputStream().close();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(String.join(" ", args)).isTrue();
-    return new Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
-        new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    return stowageWithJvmOptions("", args);
   }
 
   @Test
@@ -66,11 +57,16 @@ class DistributionLifecycleIT {
       {"put", "--help"},
       {"disk", "--help"},
       {"--help"},
+      // A usage error after the host started booting beside the parse (EarlyBoot).
+      {"put", "--config", config.toString()},
     };
     for (String[] args : commands) {
       Run run = stowage(args);
-      assertThat(run.exitCode()).as(String.join(" ", args) + ": " + run.err()).isZero();
-      assertThat(run.err()).as(String.join(" ", args)).isEmpty();
+      boolean usageError = args[0].equals("put") && args.length == 3;
+      assertThat(run.exitCode()).as(String.join(" ", args) + ": " + run.err())
+          .isEqualTo(usageError ? 2 : 0);
+      assertThat(run.err()).as(String.join(" ", args))
+          .isEqualTo(usageError ? "stowage: Missing required parameter: 'FILE|-'\n(see 'stowage put --help')\n" : "");
       assertThat(home.resolve("data")).as(String.join(" ", args) + " touched the data folder").doesNotExist();
     }
     assertThat(stowage("inspect", image.toString()).out()).startsWith("format: raw\n");
@@ -79,5 +75,39 @@ class DistributionLifecycleIT {
     Run stores = stowage("stores");
     assertThat(stores.exitCode()).as(stores.err()).isZero();
     assertThat(home.resolve("data/images")).as("the store is built when first used").isDirectory();
+  }
+
+  @Test
+  void theClassDataArchiveHoldsTheTrainedCommandsClasses() throws Exception {
+    // -Xshare:on: the JVM refuses to start if the archive does not fit this distribution.
+    Path log = home.resolve("classes.log");
+    Path vhdx = home.resolve("disk.vhdx");
+    Run create = stowageWithJvmOptions("-Xshare:on", "disk", "create", "--size", "8MiB", vhdx.toString());
+    assertThat(create.exitCode()).as(create.err()).isZero();
+    Run convert = stowageWithJvmOptions("-Xshare:on -Xlog:class+load:file=" + log, "disk", "convert",
+        "--to", "raw", vhdx.toString(), home.resolve("disk.raw").toString());
+    assertThat(convert.exitCode()).as(convert.err()).isZero();
+    assertThat(Files.readAllLines(log))
+        .anyMatch(line -> line.contains("io.stowage.app.disk.RawConverter source: shared objects file"))
+        .anyMatch(line -> line.contains("io.stowage.vhdx.VhdxFormat source: shared objects file"));
+    Run put = stowageWithJvmOptions("-Xshare:on -Xlog:class+load:file=" + log, "put", image.toString());
+    assertThat(put.exitCode()).as(put.err()).isZero();
+    assertThat(Files.readAllLines(log))
+        .anyMatch(line -> line.contains("io.stowage.app.cli.PutCommand source: shared objects file"))
+        .anyMatch(line -> line.contains("io.stowage.filesystem.FilesystemStore source: shared objects file"));
+  }
+
+  private Run stowageWithJvmOptions(String options, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(DIST.resolve("bin/stowage").toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile());
+    builder.environment().put("STOWAGE_CONFIG", config.toString());
+    builder.environment().put("STOWAGE_JAVA_OPTS", options);
+    builder.environment().remove("STOWAGE_DEBUG");
+    Process p = builder.start();
+    p.getOutputStream().close();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(String.join(" ", args)).isTrue();
+    return new Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+        new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
   }
 }

@@ -9,6 +9,7 @@ import io.stowage.api.content.CommitResult;
 import io.stowage.api.content.ContentWriter;
 import io.stowage.api.content.Digest;
 import io.stowage.api.content.DigestAlgorithm;
+import io.stowage.tck.Mounts;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
 package io.stowage.filesystem;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
@@ -56,13 +55,6 @@ final class ChildJvm {
   }
 
   /** Whether {@code tool} can be run. */
-  static void assumeTool(String tool, String why) {
-    boolean found =
-        Stream.of(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator))
-            .anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
-    assumeTrue(found, () -> tool + " is needed " + why);
-  }
-
   // Copies every class path entry to a world-readable folder (the Maven repository is usually
   // under root's private home).
   private static String copyClassPath(Path root) throws IOException {

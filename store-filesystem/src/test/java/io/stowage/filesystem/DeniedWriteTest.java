@@ -10,6 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.stowage.tck.Mounts;
+import io.stowage.tck.RequiredTools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -33,7 +35,7 @@ class DeniedWriteTest {
 
   @Test
   void aFolderNobodyCannotWriteRefusesAddsButServesReads() throws Exception {
-    ChildJvm.assumeTool("setpriv", "to run a child JVM as nobody");
+    RequiredTools.require("setpriv", "apt-get install util-linux");
     assumeTrue("root".equals(System.getProperty("user.name")), "needs root to switch to nobody");
     Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path dir = tmp.resolve("images");

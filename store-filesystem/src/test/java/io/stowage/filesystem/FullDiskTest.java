@@ -10,6 +10,8 @@ import static io.stowage.filesystem.TestStores.entries;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stowage.tck.Mounts;
+import io.stowage.tck.RequiredTools;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,7 +84,7 @@ class FullDiskTest {
 
   @Test
   void fileSizeLimitIsStorageFull() throws Exception {
-    ChildJvm.assumeTool("prlimit", "to run a child JVM under RLIMIT_FSIZE");
+    RequiredTools.require("prlimit", "apt-get install util-linux");
     Path dir = tmp.resolve("images");
     ChildJvm.Result r =
         ChildJvm.run(

@@ -9,6 +9,7 @@ import static io.stowage.filesystem.TestStores.entries;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stowage.tck.Mounts;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.util.List;

@@ -37,7 +37,16 @@ public final class Cli {
 
   public int run(String... args) {
     PrintWriter err = new PrintWriter(new OutputStreamWriter(console.err(), StandardCharsets.UTF_8), true);
-    CommandLine cli = new CommandLine(new StowageCommand(console));
+    StowageCommand root = new StowageCommand(console);
+    try (EarlyBoot early = EarlyBoot.start(root, StowageCommand.subcommandName(args), args)
+        .orElse(null)) {
+      root.early = early;
+      return run(root, err, args);
+    }
+  }
+
+  private int run(StowageCommand root, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(root);
     StowageCommand.addSubcommands(cli, args);
     addHelpOptions(cli);
     cli.setOut(new PrintWriter(new OutputStreamWriter(console.out(), StandardCharsets.UTF_8), true));

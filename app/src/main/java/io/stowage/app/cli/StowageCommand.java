@@ -6,6 +6,7 @@ import io.stowage.app.config.HostConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,6 +36,9 @@ final class StowageCommand implements Runnable {
           ContentCommand.class);
 
   final Console console;
+
+  /** The host booting while the command line is parsed, if any (see {@link EarlyBoot}). */
+  EarlyBoot early;
 
   @Spec CommandSpec spec;
 
@@ -69,7 +73,7 @@ final class StowageCommand implements Runnable {
   }
 
   // The first argument that is not a root option (nor --config's value).
-  private static String subcommandName(String... args) {
+  static String subcommandName(String... args) {
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--config")) {
         i++;
@@ -86,22 +90,34 @@ final class StowageCommand implements Runnable {
    * (home: the distribution folder, or the working directory).
    */
   HostConfig config(ConfigLoader loader, Path explicit) {
+    return configSource(explicit).load(loader);
+  }
+
+  ConfigSource configSource(Path explicit) {
+    Path home = Path.of(System.getProperty("stowage.home", "")).toAbsolutePath();
     if (explicit != null) {
-      return loader.load(explicit);
+      return new ConfigSource(Optional.of(explicit), home.resolve("conf"));
     }
     String env = console.env().get("STOWAGE_CONFIG");
     if (env != null && !env.isBlank()) {
-      return loader.load(Path.of(env));
+      return new ConfigSource(Optional.of(Path.of(env)), home.resolve("conf"));
     }
-    Path home = Path.of(System.getProperty("stowage.home", "")).toAbsolutePath();
     Path file = home.resolve("conf").resolve("stowage.yaml");
-    return Files.isRegularFile(file) ? loader.load(file) : loader.embedded(home.resolve("conf"));
+    return new ConfigSource(Files.isRegularFile(file) ? Optional.of(file) : Optional.empty(),
+        home.resolve("conf"));
   }
 
   /** A host for the configuration {@code --config} names (the subcommand's, else the root's). */
   Host boot(Path explicitConfig) {
+    ConfigSource source = configSource(explicitConfig != null ? explicitConfig : config);
+    if (early != null) {
+      Optional<Host> host = early.take(source);
+      if (host.isPresent()) {
+        return host.get();
+      }
+    }
     ConfigLoader loader = new ConfigLoader();
-    return Host.boot(config(loader, explicitConfig != null ? explicitConfig : config), loader);
+    return Host.boot(source.load(loader), loader);
   }
 
   static final class Version implements picocli.CommandLine.IVersionProvider {

@@ -30,10 +30,11 @@ import org.slf4j.LoggerFactory;
  * plugin never stops the host. Extensions are handed out only through {@link PluginBoundary}
  * (context class loader set, unexpected failures named after the plugin).
  *
- * <p>Each plugin gets its own injector: a child of the host services injector (which binds only
+ * <p>Each plugin gets one injector: a child of the host services injector (which binds only
  * what store-api documents: a clock and a task scheduler), built from the plugin's
- * {@link ExtensionModule}s with explicit bindings only; each extension is made in a child of that
- * with just its own class bound. No plugin class is ever bound in a host injector.
+ * {@link ExtensionModule}s and its extension classes, explicit bindings only. (One injector per
+ * plugin rather than one per extension: making an injector is most of a plugin's start, and every
+ * command starts the plugins.) No plugin class is ever bound in a host injector.
  *
  * <p>Built and used from one thread; the reports and extension lists it returns are immutable,
  * and the extensions themselves are as thread-safe as their SPI says.
@@ -50,6 +51,8 @@ public final class PluginHost implements AutoCloseable {
   private final List<PluginReport> reports = new ArrayList<>();
   private final Map<Class<?>, List<Object>> extensions = new LinkedHashMap<>();
   private final Map<String, String> failedInUse = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Plugins whose jar has not been checked for warnings yet, by id. */
+  private final Map<String, Path> unchecked = new java.util.HashMap<>();
 
   private PluginHost(StowagePluginManager manager, Injector services) {
     this.manager = manager;
@@ -107,8 +110,15 @@ public final class PluginHost implements AutoCloseable {
       Optional<String> version = Optional.of(plugin.getDescriptor().getVersion());
       List<String> classes = new ArrayList<>(manager.getExtensionClassNames(id));
       classes.sort(null);
-      List<String> warnings = warnings(plugin, classes);
-      warnings.forEach(w -> LOG.warn("plugin {}: {}", id, w));
+      // Checking a plugin's jar means reading its whole entry list: done now only if the warnings
+      // are logged, else when the reports are first asked for (`stowage plugins`).
+      List<String> warnings = List.of();
+      if (LOG.isWarnEnabled()) {
+        warnings = warnings(plugin.getPluginPath(), classes);
+        warnings.forEach(w -> LOG.warn("plugin {}: {}", id, w));
+      } else {
+        unchecked.put(id, plugin.getPluginPath());
+      }
       Optional<String> error = failure(plugin);
       Map<Class<?>, List<Object>> made = new LinkedHashMap<>();
       if (error.isEmpty()) {
@@ -139,11 +149,11 @@ public final class PluginHost implements AutoCloseable {
     return Optional.empty();
   }
 
-  private static List<String> warnings(PluginWrapper plugin, List<String> extensionClasses) {
+  private static List<String> warnings(Path jarFile, List<String> extensionClasses) {
     List<String> warnings = new ArrayList<>();
     TreeSet<String> bundled = new TreeSet<>();
     boolean index = false;
-    try (JarFile jar = new JarFile(plugin.getPluginPath().toFile())) {
+    try (JarFile jar = new JarFile(jarFile.toFile())) {
       for (var entries = jar.entries(); entries.hasMoreElements(); ) {
         JarEntry entry = entries.nextElement();
         String name = entry.getName().replace('/', '.');
@@ -173,32 +183,31 @@ public final class PluginHost implements AutoCloseable {
   private Optional<String> make(PluginWrapper plugin, Map<Class<?>, List<Object>> made) {
     String id = plugin.getPluginId();
     ClassLoader loader = plugin.getPluginClassLoader();
-    Injector injector;
-    try {
-      injector = PluginBoundary.withContextLoader(loader, () -> pluginInjector(id));
-    } catch (RuntimeException | Error e) {
-      rethrowFatal(e);
-      return Optional.of("its extension module failed: " + PluginErrors.oneLine(e));
-    }
+    Map<Class<?>, List<? extends Class<?>>> types = new LinkedHashMap<>();
     for (Class<?> point : EXTENSION_POINTS) {
-      List<? extends Class<?>> types;
       try {
-        types = manager.getExtensionClasses(point, id);
+        types.put(point, manager.getExtensionClasses(point, id));
       } catch (RuntimeException | Error e) {
         rethrowFatal(e);
         return Optional.of("its extensions cannot be loaded: " + PluginErrors.oneLine(e));
       }
-      for (Class<?> type : types) {
+    }
+    Injector injector;
+    try {
+      injector = PluginBoundary.withContextLoader(loader, () -> pluginInjector(id, types));
+    } catch (RuntimeException | Error e) {
+      rethrowFatal(e);
+      return Optional.of("its extension module failed: " + PluginErrors.oneLine(e));
+    }
+    for (var entry : types.entrySet()) {
+      Class<?> point = entry.getKey();
+      for (Class<?> type : entry.getValue()) {
         try {
-          Object extension = PluginBoundary.withContextLoader(loader, () ->
-              injector.createChildInjector(binder -> {
-                binder.requireExplicitBindings();
-                binder.bind(type);
-              }).getInstance(type));
+          Object extension = PluginBoundary.withContextLoader(loader, () -> injector.getInstance(type));
           made.computeIfAbsent(point, k -> new ArrayList<>())
               .add(wrap(point, extension, id, loader));
         } catch (RuntimeException | Error e) {
-      rethrowFatal(e);
+          rethrowFatal(e);
           return Optional.of("extension " + type.getName() + " failed: " + PluginErrors.oneLine(e));
         }
       }
@@ -215,9 +224,12 @@ public final class PluginHost implements AutoCloseable {
     }
   }
 
-  private Injector pluginInjector(String id) {
+  private Injector pluginInjector(String id, Map<Class<?>, List<? extends Class<?>>> types) {
     List<Module> modules = new ArrayList<>();
-    modules.add(binder -> binder.requireExplicitBindings());
+    modules.add(binder -> {
+      binder.requireExplicitBindings();
+      types.values().forEach(list -> list.forEach(binder::bind));
+    });
     for (Class<? extends ExtensionModule> type : manager.getExtensionClasses(ExtensionModule.class, id)) {
       try {
         modules.add(type.getDeclaredConstructor().newInstance());
@@ -241,7 +253,14 @@ public final class PluginHost implements AutoCloseable {
   }
 
   /** Every jar found, sorted by id; a plugin broken in use is reported failed. */
-  public List<PluginReport> reports() {
+  public synchronized List<PluginReport> reports() {
+    if (!unchecked.isEmpty()) {
+      reports.replaceAll(r -> unchecked.containsKey(r.id())
+          ? new PluginReport(r.id(), r.version(), r.state(), r.extensions(), r.error(),
+              warnings(unchecked.get(r.id()), r.extensions()))
+          : r);
+      unchecked.clear();
+    }
     return reports.stream().map(r -> failedInUse(r.id())
         .map(why -> new PluginReport(r.id(), r.version(), "failed", r.extensions(),
             Optional.of(why), r.warnings()))

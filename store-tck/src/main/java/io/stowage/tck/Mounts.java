@@ -1,4 +1,4 @@
-package io.stowage.content;
+package io.stowage.tck;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -13,16 +13,18 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Real mounts for tests that need a small file system (as store-filesystem's tests have). Needs
- * root (or CAP_SYS_ADMIN); a test is skipped, saying so, where mounting is not allowed — and
- * fails instead when the environment variable {@code CI} is set. Close to unmount everything
- * mounted, newest first.
+ * Real mounts for a backend's tests that need a small, full or read-only file system (a store
+ * must turn a full disk into {@code StorageFullException} and a read-only one into
+ * {@code WriteDeniedException}, and leave nothing behind). Needs root (or CAP_SYS_ADMIN): where
+ * mounting is not allowed a test is skipped, saying so — and fails instead when the environment
+ * variable {@code CI} is set, so a CI run cannot pass by skipping it. Close to unmount everything
+ * mounted, newest first. Not thread-safe: one per test.
  */
-final class Mounts implements AutoCloseable {
+public final class Mounts implements AutoCloseable {
   private final Deque<Path> mounted = new ArrayDeque<>();
 
   /** Mounts a tmpfs of {@code size} (such as {@code 4m}) on {@code dir}. */
-  Path tmpfs(Path dir, String size) throws IOException, InterruptedException {
+  public Path tmpfs(Path dir, String size) throws IOException, InterruptedException {
     Files.createDirectories(dir);
     run("mount", "-t", "tmpfs", "-o", "size=" + size + ",mode=755", "tmpfs", dir.toString());
     mounted.push(dir);
@@ -30,8 +32,29 @@ final class Mounts implements AutoCloseable {
   }
 
   /** Changes the size of a tmpfs mounted by {@link #tmpfs}. */
-  void resize(Path dir, String size) throws IOException, InterruptedException {
+  public void resize(Path dir, String size) throws IOException, InterruptedException {
     run("mount", "-o", "remount,size=" + size, dir.toString());
+  }
+
+  /** Mounts the file system image {@code image} on {@code dir} through a loop device. */
+  public Path loop(Path image, Path dir) throws IOException, InterruptedException {
+    Files.createDirectories(dir);
+    run("mount", "-o", "loop", image.toString(), dir.toString());
+    mounted.push(dir);
+    return dir;
+  }
+
+  /** Makes {@code target} a bind mount of {@code source}. */
+  public Path bind(Path source, Path target) throws IOException, InterruptedException {
+    Files.createDirectories(target);
+    run("mount", "--bind", source.toString(), target.toString());
+    mounted.push(target);
+    return target;
+  }
+
+  /** Remounts a bind mount read-only or writable again. */
+  public void setReadOnly(Path target, boolean readOnly) throws IOException, InterruptedException {
+    run("mount", "-o", "remount,bind," + (readOnly ? "ro" : "rw"), target.toString());
   }
 
   @Override
@@ -49,7 +72,7 @@ final class Mounts implements AutoCloseable {
   private static void run(String... command) throws IOException, InterruptedException {
     List<String> out = new ArrayList<>();
     int rc = exec(out, command);
-    if (rc != 0 && System.getenv("CI") != null) {
+    if (rc != 0 && RequiredTools.onCi()) {
       throw new IOException("cannot mount (CI must run as root): " + String.join(" ", command)
           + ": " + out);
     }
