@@ -36,6 +36,18 @@ class CliErgonomicsTest {
   }
 
   @Test
+  void versionIsPrintedAloneAndHelpStillListsEveryCommand() {
+    for (String flag : new String[] {"--version", "-V"}) {
+      CliRun version = CliRun.run(null, flag);
+      assertThat(version.exitCode()).isZero();
+      assertThat(version.out()).matches("stowage \\d+\\.\\d+\\.\\d+\\S*\n");
+    }
+    CliRun both = CliRun.run(null, "--version", "--help");
+    assertThat(both.exitCode()).isZero();
+    assertThat(both.out()).startsWith("Usage: stowage ").contains("put").contains("disk").contains("cache");
+  }
+
+  @Test
   void configIsAcceptedBeforeTheSubcommandAndTheSubcommandsWins() throws IOException {
     Path first = Files.writeString(dir.resolve("first.yaml"), """
         plugins: { dir: %s }

@@ -123,6 +123,11 @@ final class ImageShelf {
     }
   }
 
+  /** The location of image {@code id} if it is stored (its index entry and its label agree). */
+  Optional<Location> locate(String id) {
+    return storedDigest(id).map(digest -> location(digest, id));
+  }
+
   void delete(Location location) {
     Ref ref = parse(location.uri());
     try (BlobLocks.Held lock = store.blobs().locks().lock(ref.digest)) {

@@ -201,6 +201,11 @@ final class LocalContentStore implements ContentStore, Store {
   }
 
   @Override
+  public Optional<Location> locate(String imageId) {
+    return images.locate(imageId);
+  }
+
+  @Override
   public ImageData get(Location location, ByteRange range) {
     return images.get(location, range);
   }

@@ -70,6 +70,26 @@ class ImageDedupTest {
   }
 
   @Test
+  void locateFindsEachImageOfASharedBlobUntilItIsDeleted() throws IOException {
+    byte[] data = Stores.bytes(3, 10_000);
+    try (LocalContentStore store = Stores.open(root)) {
+      assertThat(store.locate("image-a")).isEmpty();
+      AddResult a = store.add(request("image-a", data));
+      AddResult b = store.add(request("image-b", data));
+      assertThat(store.locate("image-a")).contains(a.location());
+      assertThat(store.locate("image-b")).contains(b.location());
+      store.delete(a.location());
+      assertThat(store.locate("image-a")).isEmpty();
+      assertThat(store.locate("image-b")).contains(b.location());
+      // An index entry whose blob lacks the image's label (a crash between the two steps) is
+      // not an image: nothing to locate.
+      Files.writeString(new Layout(root).image("image-a"),
+          "sha256:" + b.location().uri().getPath().substring("/sha256/".length()));
+      assertThat(store.locate("image-a")).isEmpty();
+    }
+  }
+
+  @Test
   void concurrentAddsAndDeletesOfIdenticalImagesNeverLoseANeededBlob() throws Exception {
     byte[] data = Stores.bytes(2, 64 * 1024);
     int threads = 8;

@@ -56,13 +56,18 @@ final class StowageCommand implements Runnable {
   }
 
   /**
-   * Adds to {@code root} the subcommand that {@code args} name, or every subcommand when they
-   * name none (or one that does not exist, or {@code help}), so that usage, suggestions and
-   * {@code help COMMAND} see them all. Picocli builds a command's model by reflection when it is
+   * Adds to {@code root} the subcommand that {@code args} name, none for {@code --version}, or
+   * every subcommand when they name none (or one that does not exist, or {@code help}), so that
+   * usage, suggestions and {@code help COMMAND} see them all. Picocli builds a command's model by reflection when it is
    * added, and building all of them was the largest part of a command's start.
    */
   static void addSubcommands(CommandLine root, String... args) {
     String name = subcommandName(args);
+    List<String> all = List.of(args);
+    if (name.isEmpty() && (all.contains("-V") || all.contains("--version"))
+        && !all.contains("-h") && !all.contains("--help")) {
+      return; // the version needs no subcommand
+    }
     for (Class<?> command : SUBCOMMANDS) {
       if (!name.equals("help") && command.getAnnotation(Command.class).name().equals(name)) {
         root.addSubcommand(command);
