@@ -9,6 +9,7 @@
 #   down-stowage   GET /v2/images/{id}/file of a stored image (sendfile)
 #   down-nginx     Debian nginx (sendfile on) serving the same stored file
 #   c16 / c1       16 concurrent 256 MiB uploads vs one 256 MiB upload (aggregate throughput)
+#   *-server-cpu   the server's CPU seconds (user + sys) during the uploads above
 #   rss-4g         peak RSS (VmHWM) of a fresh server over a 4 GiB chunked upload and download
 # Variants alternate within each round (the order flips every round); each timed run starts
 # after `sync` with the input in the page cache.
@@ -124,7 +125,7 @@ run() {
       for id in "${ids[@]}"; do curl -sfS -X DELETE "http://127.0.0.1:$SP/v2/images/$id"; done ;;
   esac
   echo "$v $t" >> "$RESULTS"
-  case $v in up-stowage|up-nosync) echo "$v-server-cpu $(echo "$(server_cpu) - $c0" | bc)" >> "$RESULTS" ;; esac
+  case $v in up-stowage|up-nosync|c1|c16) echo "$v-server-cpu $(echo "$(server_cpu) - $c0" | bc)" >> "$RESULTS" ;; esac
   echo "round $r $v $t" >&2
 }
 
@@ -162,4 +163,6 @@ if "up-glance" in med:
     print(f"upload over HTTP vs stowage put: {med['put'] / med['up-stowage']:.2f}x")
     print(f"download Stowage vs nginx: {med['down-nginx'] / med['down-stowage']:.2f}x")
     print(f"16 x 256 MiB aggregate vs one 256 MiB stream: {16 * med['c1'] / med['c16']:.2f}x")
+    print(f"server CPU per GiB: upload {med['up-stowage-server-cpu']:.2f} s, "
+          f"one 256 MiB stream {4 * med['c1-server-cpu']:.2f} s, 16 streams {med['c16-server-cpu'] / 4:.2f} s")
 EOP

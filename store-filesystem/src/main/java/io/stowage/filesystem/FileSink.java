@@ -11,7 +11,7 @@ import java.nio.channels.FileChannel;
  * caller sets the file's length at the end). When durable, writeback is started along the way
  * so that the final flush has little left to do.
  */
-final class FileSink implements ImageMeter.Sink {
+final class FileSink implements StoreSink {
   private final FileChannel out;
   private final int chunkSize;
   private final boolean thin;
@@ -52,10 +52,16 @@ final class FileSink implements ImageMeter.Sink {
   }
 
   /** Waits for writeback started along the way, if any. */
-  void finish() throws IOException {
+  @Override
+  public void finish() throws IOException {
     if (flusher != null) {
       flusher.await();
     }
+  }
+
+  @Override
+  public void close() {
+    // the store owns the file
   }
 
   private void writeFully(ByteBuffer buffer, long position) throws IOException {

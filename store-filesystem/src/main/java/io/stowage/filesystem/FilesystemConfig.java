@@ -23,6 +23,9 @@ import java.util.List;
  * @param thinProvisioning whether all-zero chunks are left as holes instead of written
  * @param durable whether each add flushes the file and its folder to stable storage before it
  *     returns; default true
+ * @param directIo whether adds write with direct I/O ({@code O_DIRECT}: from aligned buffers to
+ *     the disk, not through the page cache) where the folder's file system takes it; default
+ *     true
  */
 public record FilesystemConfig(
     String datadir,
@@ -31,7 +34,8 @@ public record FilesystemConfig(
     int filePerm,
     DataSize chunkSize,
     boolean thinProvisioning,
-    Boolean durable) {
+    Boolean durable,
+    Boolean directIo) {
 
   /** The chunk size when none is configured. */
   public static final DataSize DEFAULT_CHUNK_SIZE = DataSize.ofBytes(64 * 1024);
@@ -42,41 +46,47 @@ public record FilesystemConfig(
     metadataFile = metadataFile == null ? "" : metadataFile;
     chunkSize = chunkSize == null ? DEFAULT_CHUNK_SIZE : chunkSize;
     durable = durable == null ? Boolean.TRUE : durable;
+    directIo = directIo == null ? Boolean.TRUE : directIo;
   }
 
   /** A configuration with one data folder and every other value at its default. */
   public static FilesystemConfig ofDatadir(String datadir) {
-    return new FilesystemConfig(datadir, List.of(), "", 0, DEFAULT_CHUNK_SIZE, false, true);
+    return new FilesystemConfig(datadir, List.of(), "", 0, DEFAULT_CHUNK_SIZE, false, true, true);
   }
 
   /** A configuration with several data folders ({@code "path:priority"}) and defaults. */
   public static FilesystemConfig ofDatadirs(List<String> datadirs) {
-    return new FilesystemConfig("", datadirs, "", 0, DEFAULT_CHUNK_SIZE, false, true);
+    return new FilesystemConfig("", datadirs, "", 0, DEFAULT_CHUNK_SIZE, false, true, true);
   }
 
   public FilesystemConfig withMetadataFile(String file) {
     return new FilesystemConfig(
-        datadir, datadirs, file, filePerm, chunkSize, thinProvisioning, durable);
+        datadir, datadirs, file, filePerm, chunkSize, thinProvisioning, durable, directIo);
   }
 
   public FilesystemConfig withFilePerm(int perm) {
     return new FilesystemConfig(
-        datadir, datadirs, metadataFile, perm, chunkSize, thinProvisioning, durable);
+        datadir, datadirs, metadataFile, perm, chunkSize, thinProvisioning, durable, directIo);
   }
 
   public FilesystemConfig withChunkSize(DataSize size) {
     return new FilesystemConfig(
-        datadir, datadirs, metadataFile, filePerm, size, thinProvisioning, durable);
+        datadir, datadirs, metadataFile, filePerm, size, thinProvisioning, durable, directIo);
   }
 
   public FilesystemConfig withThinProvisioning(boolean thin) {
     return new FilesystemConfig(
-        datadir, datadirs, metadataFile, filePerm, chunkSize, thin, durable);
+        datadir, datadirs, metadataFile, filePerm, chunkSize, thin, durable, directIo);
   }
 
   public FilesystemConfig withDurable(boolean flush) {
     return new FilesystemConfig(
-        datadir, datadirs, metadataFile, filePerm, chunkSize, thinProvisioning, flush);
+        datadir, datadirs, metadataFile, filePerm, chunkSize, thinProvisioning, flush, directIo);
+  }
+
+  public FilesystemConfig withDirectIo(boolean direct) {
+    return new FilesystemConfig(
+        datadir, datadirs, metadataFile, filePerm, chunkSize, thinProvisioning, durable, direct);
   }
 
   // A YAML `- ~` entry binds as null; keep it as "" so validation reports it as an empty path.

@@ -59,7 +59,7 @@ final class FilesystemStore implements Store {
   private final Settings settings;
   private final Locations locations;
   private final Optional<String> writeDenied;
-  private final ExecutorService flushers;
+  private final ExecutorService background;
   private volatile boolean closed;
   private final Object[] commitLocks = new Object[64];
 
@@ -68,10 +68,11 @@ final class FilesystemStore implements Store {
     this.settings = settings;
     this.locations = new Locations(settings.datadirs().stream().map(Datadir::path).toList());
     this.writeDenied = writeDenied;
-    this.flushers =
+    // Writeback of buffered adds, the writes of direct ones.
+    this.background =
         Executors.newCachedThreadPool(
             r -> {
-              Thread t = new Thread(r, "stowage-fs-flush-" + THREADS.incrementAndGet());
+              Thread t = new Thread(r, "stowage-fs-io-" + THREADS.incrementAndGet());
               t.setDaemon(true);
               return t;
             });
@@ -204,10 +205,10 @@ final class FilesystemStore implements Store {
       throw IoFailures.onWrite("cannot create a file in " + dir.path(), e);
     }
     boolean committed = false;
+    Optional<StoreSink> opened = Optional.empty();
     try {
-      FileSink sink =
-          new FileSink(temp.channel(), settings.chunkSize(), settings.thinProvisioning(),
-              settings.durable() ? new Flusher(temp.channel(), flushers) : null);
+      StoreSink sink = sinkFor(temp);
+      opened = Optional.of(sink);
       ImageMeter.Reading reading =
           ImageMeter.copy(request, FileSink.blockSize(settings.chunkSize()), sink);
       sink.finish();
@@ -226,7 +227,24 @@ final class FilesystemStore implements Store {
       if (!committed) {
         temp.close();
       }
+      // Only now: a direct sink's descriptor holds the temporary file, and closing it drops
+      // this process's lock on it (see DirectSink).
+      opened.ifPresent(StoreSink::close);
     }
+  }
+
+  // Direct I/O where configured and the file system takes it, else through the page cache
+  // (with writeback started along the way when durable).
+  private StoreSink sinkFor(AtomicFile temp) {
+    if (settings.directIo()) {
+      Optional<DirectSink> direct = DirectSink.open(temp.temporary(), temp.channel(),
+          settings.chunkSize(), settings.thinProvisioning(), background);
+      if (direct.isPresent()) {
+        return direct.get();
+      }
+    }
+    return new FileSink(temp.channel(), settings.chunkSize(), settings.thinProvisioning(),
+        settings.durable() ? new Flusher(temp.channel(), background) : null);
   }
 
   private void finish(AtomicFile temp, long size) throws IOException {
@@ -383,7 +401,7 @@ final class FilesystemStore implements Store {
   @Override
   public void close() {
     closed = true;
-    flushers.shutdown();
+    background.shutdown();
     settings.datadirs().forEach(d -> FOLDERS.remove(d.path(), id));
   }
 

@@ -18,7 +18,8 @@ record Settings(
     FilePerm filePerm,
     int chunkSize,
     boolean thinProvisioning,
-    boolean durable) {
+    boolean durable,
+    boolean directIo) {
 
   static final long MIN_CHUNK = 512;
   static final long MAX_CHUNK = 64L << 20;
@@ -47,7 +48,8 @@ record Settings(
           config.chunkSize() + " is outside the allowed 512 bytes to 64MiB");
     }
     return new Settings(
-        dirs, metadata, perm, (int) chunk, config.thinProvisioning(), config.durable());
+        dirs, metadata, perm, (int) chunk, config.thinProvisioning(), config.durable(),
+        config.directIo());
   }
 
   private static List<Datadir> datadirs(FilesystemConfig config, InstanceContext context) {

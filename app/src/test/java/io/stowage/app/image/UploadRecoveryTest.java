@@ -82,9 +82,12 @@ class UploadRecoveryTest {
 
   @Test
   void aGoneProcessOfThisHostIsDeadAtOnce() throws Exception {
-    Process gone = new ProcessBuilder("true").start();
+    // A process that lives until its start time is read (`true` may be gone before that, on a
+    // busy machine, and /proc then has nothing to say), then is killed.
+    Process gone = new ProcessBuilder("sleep", "60").start();
     long start = gone.toHandle().info().startInstant().orElseThrow().toEpochMilli();
-    assertThat(gone.waitFor()).isZero();
+    gone.destroyForcibly();
+    gone.waitFor();
     String host = UploadRecovery.HOLDER.split("/")[0];
     String dead = saving(Optional.of(host + "/" + gone.pid() + "/" + start));
     // This very process, started at another time: a reused pid, so also gone.
