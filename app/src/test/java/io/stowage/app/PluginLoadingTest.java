@@ -122,7 +122,7 @@ class PluginLoadingTest {
     assertThat(stores.get(0).get("available").asBoolean()).isTrue();
     assertThat(stores.get(0).get("schemes").toString()).isEqualTo("[\"fold\"]");
     assertThat(stores.get(0).get("capabilities").toString()).isEqualTo("[\"read\",\"write\",\"delete\"]");
-    assertThat(stores.get(2).get("available").asBoolean()).as("host-first SPI").isTrue();
+    assertThat(stores.get(2).get("available").asBoolean()).as("host-first SPI: " + stores.get(2)).isTrue();
     assertThat(stores.get(3).get("error").asText()).isEqualTo("provider refusing failed: IllegalStateException: no way");
     assertThat(stores.get(4).get("error").asText()).startsWith("no started plugin provides store type \"newer\"");
     assertThat(stores.get(5).get("error").asText()).startsWith("no started plugin provides store type \"nosuch\"");
