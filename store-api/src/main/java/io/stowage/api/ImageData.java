@@ -43,7 +43,10 @@ public interface ImageData extends Closeable {
    * @throws StoreIOException if reading or writing fails
    */
   default long transferTo(WritableByteChannel target) {
-    ByteBuffer buffer = ByteBuffer.allocate(256 * 1024);
+    // Direct: a heap buffer would be copied through a temporary direct buffer by the JDK on
+    // every read and every write (and twice per byte where a channel reads and writes, as the
+    // cache's tee does).
+    ByteBuffer buffer = ByteBuffer.allocateDirect(256 * 1024);
     long total = 0;
     try {
       while (channel().read(buffer) >= 0) {

@@ -6,17 +6,16 @@ import io.stowage.api.cache.CacheWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.util.function.BiConsumer;
 
 /**
  * A store's bytes on their way to a reader, copied into a cache writer as they pass. The entry
  * commits when the reader has read all of them (the writer then checks size and checksums);
  * a reader that stops early rolls it back. A cache write that fails is abandoned (and logged
- * once); the reader keeps getting the store's bytes.
+ * once); the reader keeps getting the store's bytes. The entry's digests are computed on other
+ * threads ({@link CacheWriter}), so the reading thread only moves bytes.
  */
 final class TeeImageData implements ImageData {
-  private static final int TRANSFER_BUFFER = 256 * 1024;
   private final String imageId;
   private final ImageData source;
   private final CacheWriter writer;
@@ -87,30 +86,6 @@ final class TeeImageData implements ImageData {
   @Override
   public ReadableByteChannel channel() {
     return channel;
-  }
-
-  /**
-   * Through a direct buffer: the store's bytes are read into it, written to the cache entry
-   * and sent from it, without the JDK's copy through a temporary direct buffer for each of
-   * the three (what the default's heap buffer costs). The entry's digests are computed on
-   * other threads ({@link CacheWriter}), so this thread only moves bytes.
-   */
-  @Override
-  public long transferTo(WritableByteChannel target) {
-    ByteBuffer buffer = ByteBuffer.allocateDirect(TRANSFER_BUFFER);
-    long total = 0;
-    try {
-      while (channel.read(buffer) >= 0) {
-        buffer.flip();
-        while (buffer.hasRemaining()) {
-          total += target.write(buffer);
-        }
-        buffer.clear();
-      }
-      return total;
-    } catch (IOException e) {
-      throw new StoreIOException("copying image data failed: " + e.getMessage(), e);
-    }
   }
 
   @Override
