@@ -49,15 +49,13 @@ final class EarlyBoot implements AutoCloseable {
    * file is unambiguous; the source is resolved by {@code root} as the command will resolve it.
    */
   static Optional<EarlyBoot> start(StowageCommand root, String subcommand, String... args) {
-    if (!BOOTING.contains(subcommand)) {
+    if (!BOOTING.contains(subcommand) || StowageCommand.asksForHelp(args)
+        || StowageCommand.asksForVersion(args)) {
       return Optional.empty();
     }
     Path explicit = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
-      if (arg.equals("-h") || arg.equals("--help") || arg.equals("-V") || arg.equals("--version")) {
-        return Optional.empty();
-      }
       String value = arg.equals("--config") && i + 1 < args.length ? args[++i]
           : arg.startsWith("--config=") ? arg.substring("--config=".length()) : null;
       if (value != null) {

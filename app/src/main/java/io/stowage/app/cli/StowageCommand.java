@@ -58,14 +58,13 @@ final class StowageCommand implements Runnable {
   /**
    * Adds to {@code root} the subcommand that {@code args} name, none for {@code --version}, or
    * every subcommand when they name none (or one that does not exist, or {@code help}), so that
-   * usage, suggestions and {@code help COMMAND} see them all. Picocli builds a command's model by reflection when it is
-   * added, and building all of them was the largest part of a command's start.
+   * usage, suggestions and {@code help COMMAND} see them all. Picocli builds a command's model
+   * by reflection when it is added, and building all of them was the largest part of a
+   * command's start.
    */
   static void addSubcommands(CommandLine root, String... args) {
     String name = subcommandName(args);
-    List<String> all = List.of(args);
-    if (name.isEmpty() && (all.contains("-V") || all.contains("--version"))
-        && !all.contains("-h") && !all.contains("--help")) {
+    if (name.isEmpty() && asksForVersion(args) && !asksForHelp(args)) {
       return; // the version needs no subcommand
     }
     for (Class<?> command : SUBCOMMANDS) {
@@ -75,6 +74,16 @@ final class StowageCommand implements Runnable {
       }
     }
     SUBCOMMANDS.forEach(root::addSubcommand);
+  }
+
+  /** Whether {@code args} hold {@code -h} or {@code --help} (the options every command takes). */
+  static boolean asksForHelp(String... args) {
+    return List.of(args).contains("-h") || List.of(args).contains("--help");
+  }
+
+  /** Whether {@code args} hold the root's {@code -V} or {@code --version}. */
+  static boolean asksForVersion(String... args) {
+    return List.of(args).contains("-V") || List.of(args).contains("--version");
   }
 
   // The first argument that is not a root option (nor --config's value).
