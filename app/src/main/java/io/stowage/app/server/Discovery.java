@@ -33,11 +33,7 @@ final class Discovery {
 
   Discovery(ImageService images) {
     this.images = images;
-    try (InputStream in = Discovery.class.getResourceAsStream("image-schema.json")) {
-      this.imageSchema = JsonBodies.MAPPER.readTree(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    this.imageSchema = resource("image-schema.json");
     ObjectNode list = JsonBodies.MAPPER.createObjectNode();
     list.put("name", "images");
     ObjectNode properties = list.putObject("properties");
@@ -50,11 +46,7 @@ final class Discovery {
     links.addObject().put("rel", "next").put("href", "{next}");
     links.addObject().put("rel", "describedby").put("href", "{schema}");
     this.imagesSchema = list;
-    try (InputStream in = Discovery.class.getResourceAsStream("member-schema.json")) {
-      this.memberSchema = JsonBodies.MAPPER.readTree(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    this.memberSchema = resource("member-schema.json");
     // Glance's collection schema: the members, the schema link, one "describedby" link.
     ObjectNode members = JsonBodies.MAPPER.createObjectNode();
     members.put("name", "members");
@@ -63,6 +55,14 @@ final class Discovery {
     memberProperties.putObject("schema").put("type", "string");
     members.putArray("links").addObject().put("rel", "describedby").put("href", "{schema}");
     this.membersSchema = members;
+  }
+
+  private static JsonNode resource(String name) {
+    try (InputStream in = Discovery.class.getResourceAsStream(name)) {
+      return JsonBodies.MAPPER.readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   void memberSchema(HttpServerExchange exchange) {
