@@ -228,7 +228,8 @@ public final class PluginHost implements AutoCloseable {
     List<Module> modules = new ArrayList<>();
     modules.add(binder -> {
       binder.requireExplicitBindings();
-      types.values().forEach(list -> list.forEach(binder::bind));
+      // A class that implements two extension points is bound (and listed under each) once.
+      types.values().stream().flatMap(List::stream).distinct().forEach(binder::bind);
     });
     for (Class<? extends ExtensionModule> type : manager.getExtensionClasses(ExtensionModule.class, id)) {
       try {
