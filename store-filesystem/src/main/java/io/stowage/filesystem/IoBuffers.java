@@ -13,12 +13,12 @@ import java.util.concurrent.BlockingQueue;
  */
 final class IoBuffers {
   /** The size of every buffer: a multiple of {@link #ALIGNMENT}. */
-  static final int SIZE = 512 * 1024;
+  static final int SIZE = 4 * 1024 * 1024;
 
   /** The address alignment of every buffer: direct I/O needs the file system's block size. */
   static final int ALIGNMENT = 4096;
 
-  private static final int KEPT = 32;
+  private static final int KEPT = 4;
   private static final BlockingQueue<ByteBuffer> FREE = new ArrayBlockingQueue<>(KEPT);
 
   private IoBuffers() {}

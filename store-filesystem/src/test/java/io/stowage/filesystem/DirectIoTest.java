@@ -8,6 +8,7 @@ import io.stowage.api.DataStreamException;
 import io.stowage.api.store.AddRequest;
 import io.stowage.api.store.AddResult;
 import io.stowage.api.store.Store;
+import io.stowage.tck.RequiredTools;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,9 +98,43 @@ class DirectIoTest {
     return System.getProperty("os.arch").contains("aarch64");
   }
 
+  /**
+   * The disk gets few, large writes: the add's 1 MiB blocks are gathered into buffers of {@link
+   * IoBuffers#SIZE}, each written in one call (on this VM 512 KiB writes made the disk the
+   * bottleneck of an upload), and only the stream's last bytes past a block boundary go through
+   * the ordinary descriptor. Seen from outside: every {@code pwrite64} of a child JVM's add,
+   * traced with strace.
+   */
+  @Test
+  void theDiskGetsOneWritePerFullBuffer() throws Exception {
+    RequiredTools.require("strace", "apt-get install strace");
+    Path trace = tmp.resolve("trace");
+    long size = 2L * IoBuffers.SIZE + 2_097_152 + 4_321;
+    ChildJvm.Result r = ChildJvm.run(
+        List.of("strace", "-f", "-qq", "-s", "0", "-e", "trace=pwrite64", "-o", trace.toString()),
+        null, "add", tmp.resolve("d").toString(), "img", Long.toString(size));
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(r.stdout()).isEqualTo("OK " + size + " " + ChildMain.md5Of(size));
+    Pattern call = Pattern.compile("pwrite64\\(\\d+, .*, (\\d+), (\\d+)\\) += (\\d+)$");
+    List<String> writes = new ArrayList<>();
+    for (String line : Files.readAllLines(trace)) {
+      Matcher m = call.matcher(line);
+      if (m.find()) {
+        writes.add(m.group(1) + "@" + m.group(2));
+      }
+    }
+    long tail = size - 2L * IoBuffers.SIZE;
+    long aligned = tail - tail % IoBuffers.ALIGNMENT;
+    assertThat(writes).containsExactly(
+        IoBuffers.SIZE + "@0",
+        IoBuffers.SIZE + "@" + IoBuffers.SIZE,
+        aligned + "@" + 2L * IoBuffers.SIZE,
+        (tail - aligned) + "@" + (2L * IoBuffers.SIZE + aligned));
+  }
+
   @ParameterizedTest(name = "{0} bytes")
   @ValueSource(ints = {0, 1, 511, 4095, 4096, 4097, 524_287, 524_288, 524_289, 1_048_576,
-      1_048_577, 3_145_728 + 4_321})
+      1_048_577, 3_145_728 + 4_321, 4_194_303, 4_194_304, 4_194_305, 12_582_912 + 4_321})
   void everyLengthReadsBackIdentical(int length) throws IOException {
     byte[] data = TestStores.random(length, length);
     try (Store store = open(config("d"))) {
