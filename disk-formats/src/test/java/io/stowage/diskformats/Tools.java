@@ -1,13 +1,9 @@
 package io.stowage.diskformats;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.stowage.tck.RequiredTools;
+import io.stowage.tck.ToolRun;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,54 +15,24 @@ import java.util.regex.Pattern;
 final class Tools {
   private Tools() {}
 
-  record Result(int exit, String out) {}
-
   static void require(String tool, String debianPackage) {
-    boolean found = false;
-    for (String dir : (System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/sbin").split(":")) {
-      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
-        found = true;
-      }
-    }
-    String why = tool + " is not installed (Debian package " + debianPackage + ")";
-    if (!found && System.getenv("CI") != null) {
-      throw new AssertionError(why + "; CI must have it");
-    }
-    assumeTrue(found, why + "; skipped");
+    RequiredTools.require(tool, "Debian package " + debianPackage);
   }
 
-  static Result run(String... cmd) {
-    try {
-      Process p = new ProcessBuilder(List.of(cmd)).redirectErrorStream(true)
-          .redirectInput(ProcessBuilder.Redirect.PIPE).start();
-      p.getOutputStream().close();
-      byte[] out = p.getInputStream().readAllBytes();
-      if (!p.waitFor(120, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError("timed out: " + String.join(" ", cmd));
-      }
-      return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+  static ToolRun run(String... cmd) {
+    return ToolRun.run(cmd);
   }
 
   /** Runs and demands success. */
   static String ok(String... cmd) {
-    Result r = run(cmd);
+    ToolRun r = run(cmd);
     // qemu-img times its LUKS key derivation by CPU time and gives up with this message when a
     // busy machine makes the measurement unreliable: making the test image again is all it needs.
     for (int retry = 0; r.exit() != 0 && r.out().contains("Unable to get accurate CPU usage")
         && retry < 10; retry++) {
       r = run(cmd);
     }
-    if (r.exit() != 0) {
-      throw new AssertionError(String.join(" ", cmd) + " failed (" + r.exit() + "): " + r.out());
-    }
-    return r.out();
+    return r.orFail(cmd);
   }
 
   /** Runs a shell line (for pipes into sfdisk) and demands success. */

@@ -80,7 +80,7 @@ final class Oracles {
 
   /** Byte for byte, with {@code cmp}. */
   static void cmp(Path a, Path b, String what) {
-    Tools.Result r = Tools.run("cmp", a.toString(), b.toString());
+    io.stowage.tck.ToolRun r = Tools.run("cmp", a.toString(), b.toString());
     if (r.exit() != 0) {
       throw new AssertionError(what + ": " + r.out().trim());
     }

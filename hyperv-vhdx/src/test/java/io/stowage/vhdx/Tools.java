@@ -1,61 +1,26 @@
 package io.stowage.vhdx;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.stowage.tck.RequiredTools;
+import io.stowage.tck.ToolRun;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** Runs the oracle tools (qemu-img, qemu-io, vhdiinfo); tests skip when one is missing,
  * and fail instead when {@code CI} is set. */
 final class Tools {
   private Tools() {}
 
-  record Result(int exit, String out) {}
-
   static void require(String tool) {
-    boolean found = false;
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
-        found = true;
-      }
-    }
-    String ci = System.getenv("CI");
-    if (!found && ci != null && !ci.isEmpty() && !ci.equalsIgnoreCase("false")) {
-      throw new AssertionError(tool + " is not installed (Debian: qemu-utils / libvhdi-utils)"
-          + " and CI is set: the tests that need it must run");
-    }
-    assumeTrue(found, tool + " is not installed (Debian: qemu-utils / libvhdi-utils); skipped");
+    RequiredTools.require(tool, "Debian: qemu-utils / libvhdi-utils");
   }
 
-  static Result run(String... cmd) {
+  static ToolRun run(String... cmd) {
     require(cmd[0]);
-    try {
-      Process p = new ProcessBuilder(List.of(cmd)).redirectErrorStream(true).start();
-      byte[] out = p.getInputStream().readAllBytes();
-      if (!p.waitFor(120, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError("timed out: " + String.join(" ", cmd));
-      }
-      return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    return ToolRun.run(cmd);
   }
 
   /** Runs and demands success. */
   static String ok(String... cmd) {
-    Result r = run(cmd);
-    if (r.exit() != 0) {
-      throw new AssertionError(String.join(" ", cmd) + " failed (" + r.exit() + "): " + r.out());
-    }
-    return r.out();
+    return run(cmd).orFail(cmd);
   }
 
   /** The virtual size qemu-img reports. */

@@ -6,7 +6,6 @@ import io.stowage.api.StorageFullException;
 import io.stowage.api.WriteDeniedException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import io.stowage.tck.Mounts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,24 +21,19 @@ import org.junit.jupiter.api.io.TempDir;
 /** Creating on a full or read-only file system fails cleanly and leaves nothing behind. */
 class WriteFailureTest {
   @TempDir Path dir;
-  private Path mounted;
+  private final Mounts mounts = new Mounts();
 
-  private Path mount(String options) throws IOException {
-    mounted = Files.createDirectory(dir.resolve("mnt"));
-    Tools.Result r = Tools.run("mount", "-t", "tmpfs", "-o", options, "tmpfs", mounted.toString());
-    assumeTrue(r.exit() == 0, "cannot mount a tmpfs here (needs root): " + r.out());
-    return mounted;
+  private Path mount(String options) throws IOException, InterruptedException {
+    return mounts.mount("tmpfs", options, dir.resolve("mnt"));
   }
 
   @AfterEach
-  void unmount() {
-    if (mounted != null) {
-      Tools.run("umount", mounted.toString());
-    }
+  void unmount() throws IOException {
+    mounts.close();
   }
 
   @Test
-  void fullDisk() throws IOException {
+  void fullDisk() throws Exception {
     Path m = mount("size=4m");
     Path f = m.resolve("big.vhdx");
     DiskSpec fixed = DiskSpec.fixed(64 << 20).withLogSize(8 << 20);
@@ -50,7 +45,7 @@ class WriteFailureTest {
   }
 
   @Test
-  void readOnlyFileSystem() throws IOException {
+  void readOnlyFileSystem() throws Exception {
     Path m = mount("size=4m,ro");
     assertThatThrownBy(() -> new VhdxFormat().create(m.resolve("x.vhdx"),
         DiskSpec.dynamic(1 << 30))).isInstanceOf(WriteDeniedException.class);
@@ -60,7 +55,7 @@ class WriteFailureTest {
   }
 
   @Test
-  void resizeOfAReadOnlyFileIsRefused() throws IOException {
+  void resizeOfAReadOnlyFileIsRefused() throws Exception {
     Path f = dir.resolve("r.vhdx");
     new VhdxFormat().create(f, DiskSpec.dynamic(64 << 20));
     Path m = mount("size=16m");

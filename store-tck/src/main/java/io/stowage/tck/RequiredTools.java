@@ -23,7 +23,10 @@ public final class RequiredTools {
    * {@code "apt-get install qemu-utils"}.
    */
   public static void require(String tool, String install) {
-    boolean found = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+    // (plus the sbin folders, where tools such as sfdisk live and a non-root PATH may not reach)
+    String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/sbin"
+        + File.pathSeparator + "/sbin";
+    boolean found = Stream.of(path.split(File.pathSeparator))
         .filter(dir -> !dir.isEmpty())
         .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
     String why = tool + " is not installed (" + install + ")";

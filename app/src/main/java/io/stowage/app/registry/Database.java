@@ -73,23 +73,25 @@ final class Database implements AutoCloseable {
       config.addDataSourceProperty("connectTimeout", "10");
       config.addDataSourceProperty("ApplicationName", "stowage");
     }
-    HikariDataSource pool;
-    try {
-      pool = new HikariDataSource(config);
-    } catch (RuntimeException e) {
-      if (dialect == Dialect.SQLITE) {
-        checkWritable(settings);
+    return inTurn(settings, () -> {
+      HikariDataSource pool;
+      try {
+        pool = new HikariDataSource(config);
+      } catch (RuntimeException e) {
+        if (dialect == Dialect.SQLITE) {
+          checkWritable(settings);
+        }
+        throw failures.translate(e, "open");
       }
-      throw failures.translate(e, "open");
-    }
-    Database db = new Database(pool, dialect, failures);
-    try {
-      migrateInTurn(db, settings);
-    } catch (RuntimeException e) {
-      pool.close();
-      throw e;
-    }
-    return db;
+      Database db = new Database(pool, dialect, failures);
+      try {
+        db.migrate();
+      } catch (RuntimeException e) {
+        pool.close();
+        throw e;
+      }
+      return db;
+    });
   }
 
   private static void createFolder(Path file, RegistrySettings settings) {
@@ -127,15 +129,16 @@ final class Database implements AutoCloseable {
   }
 
   /**
-   * Flyway runs each migration in a deferred transaction, and two SQLite connections that both
-   * upgrade from reading to writing fail at once with SQLITE_BUSY (no busy timeout helps). So
-   * processes opening one SQLite registry migrate in turn, under an exclusive lock on a file
-   * beside the database; PostgreSQL needs none (Flyway takes an advisory lock there).
+   * Runs {@code open} in turn with every other thread and process opening the same SQLite
+   * registry, under an exclusive lock on a file beside the database. Two things there fail at once
+   * with SQLITE_BUSY, which no busy timeout retries: the first connection's switch to WAL (it needs
+   * the database to itself, and the driver switches before it sets the busy timeout), and Flyway's
+   * migrations (each a deferred transaction; two connections upgrading from reading to writing).
+   * PostgreSQL needs no turn (Flyway takes an advisory lock there).
    */
-  private static void migrateInTurn(Database db, RegistrySettings settings) {
+  private static Database inTurn(RegistrySettings settings, java.util.function.Supplier<Database> open) {
     if (!settings.isSqlite()) {
-      db.migrate();
-      return;
+      return open.get();
     }
     Path lockFile = Path.of(settings.sqliteFile().toAbsolutePath() + ".migration-lock");
     synchronized (MIGRATION_LOCK) { // file locks are per process: threads take turns here
@@ -143,14 +146,13 @@ final class Database implements AutoCloseable {
       try {
         channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       } catch (IOException e) {
-        // A read-only folder: nobody can migrate here; the migration itself says why.
-        db.migrate();
-        return;
+        // A read-only folder: nobody can migrate here; opening says why.
+        return open.get();
       }
       try (channel; FileLock lock = channel.lock()) {
-        db.migrate();
+        return open.get();
       } catch (IOException e) {
-        throw new UnavailableException("cannot lock " + lockFile + " to migrate the registry "
+        throw new UnavailableException("cannot lock " + lockFile + " to open the registry "
             + settings.describe() + ": " + e.getMessage(), e);
       }
     }

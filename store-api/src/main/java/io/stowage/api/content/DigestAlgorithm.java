@@ -1,22 +1,22 @@
 package io.stowage.api.content;
 
+import io.stowage.api.HashAlgorithm;
 import io.stowage.api.InvalidRequestException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
 
 /** The digest algorithms content is keyed by, named as in OCI digests ({@code sha256:...}). */
 public enum DigestAlgorithm {
-  SHA256("sha256", "SHA-256", 64),
-  SHA512("sha512", "SHA-512", 128);
+  SHA256(HashAlgorithm.SHA256, 64),
+  SHA512(HashAlgorithm.SHA512, 128);
 
   private final String id;
-  private final String jdkName;
+  private final HashAlgorithm hash;
   private final int hexLength;
 
-  DigestAlgorithm(String id, String jdkName, int hexLength) {
-    this.id = id;
-    this.jdkName = jdkName;
+  DigestAlgorithm(HashAlgorithm hash, int hexLength) {
+    this.id = hash.name(); // hashlib's names are OCI's for these two
+    this.hash = hash;
     this.hexLength = hexLength;
   }
 
@@ -47,13 +47,14 @@ public enum DigestAlgorithm {
     return hexLength;
   }
 
+  /** The same algorithm as the image service names it. */
+  public HashAlgorithm hashAlgorithm() {
+    return hash;
+  }
+
   /** A new JDK digest of this algorithm. */
   public MessageDigest newDigest() {
-    try {
-      return MessageDigest.getInstance(jdkName);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK lacks " + jdkName, e);
-    }
+    return hash.newDigest();
   }
 
   @Override
