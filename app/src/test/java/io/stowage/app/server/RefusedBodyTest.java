@@ -70,6 +70,33 @@ class RefusedBodyTest {
         .isEqualTo("queued");
   }
 
+  /**
+   * An upload refused part way (more data than its declared size, in a chunked body): answered
+   * at once, and the rest read within the lingering time, not all of it before the answer.
+   */
+  @Test
+  void anUploadRefusedPartWayIsAnswered() throws Exception {
+    String id = api.create("w");
+    ByteArrayOutputStream chunked = new ByteArrayOutputStream();
+    byte[] chunk = new byte[64 << 10];
+    for (int i = 0; i < 64; i++) { // 4 MiB against a declared 1 MiB
+      chunked.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      chunked.write(chunk);
+      chunked.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+    }
+    chunked.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    for (int i = 0; i < ROUNDS / 3; i++) {
+      String head = "PUT /v2/images/" + id + "/file HTTP/1.1\r\nHost: x\r\n"
+          + "Content-Type: application/octet-stream\r\nx-openstack-image-size: " + (1 << 20)
+          + "\r\nTransfer-Encoding: chunked\r\n\r\n";
+      String answer = exchange(head, chunked.toByteArray());
+      assertThat(answer).as("round " + i).startsWith("HTTP/1.1 400 ");
+      assertThat(answer).containsIgnoringCase("connection: close");
+    }
+    assertThat(ApiFixture.json(api.get("/v2/images/" + id)).get("status").asText())
+        .isEqualTo("queued");
+  }
+
   /** A client waiting for 100-continue has sent nothing: it is answered at once, not waited for. */
   @Test
   void aClientWaitingToContinueIsAnsweredWithoutWaiting() throws Exception {
