@@ -56,12 +56,13 @@ final class ImageFileResource {
     long declared = declaredSize(exchange);
     Optional<String> md5 = contentMd5(exchange);
     exchange.startBlocking();
-    try (InputStream body = exchange.getInputStream()) {
-      Upload upload = new Upload(body,
-          declared < 0 ? OptionalLong.empty() : OptionalLong.of(declared),
-          Optional.ofNullable(store), md5, ProgressListener.NONE);
-      images.upload(scope, id, upload);
-    }
+    // Not closed here: closing reads the rest of a refused body first, with no limit, before the
+    // answer; the error handler answers first, then reads a bounded rest (LingeringClose).
+    InputStream body = exchange.getInputStream();
+    Upload upload = new Upload(body,
+        declared < 0 ? OptionalLong.empty() : OptionalLong.of(declared),
+        Optional.ofNullable(store), md5, ProgressListener.NONE);
+    images.upload(scope, id, upload);
     exchange.setStatusCode(StatusCodes.NO_CONTENT);
   }
 
