@@ -52,11 +52,16 @@ final class ErrorHandler implements HttpHandler {
     if (status == StatusCodes.UNAUTHORIZED) {
       exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Keystone uri=\"\"");
     }
-    if (!exchange.isRequestComplete()) {
-      // The body was not read (refused before it was): do not read it only to drop it.
-      exchange.setPersistent(false);
+    Map<String, Object> body = Map.of("error", Map.of(
+        "code", status, "title", StatusCodes.getReason(status), "message", message));
+    if (!LingeringClose.needed(exchange)) {
+      JsonBodies.send(exchange, body);
+      return;
     }
-    JsonBodies.send(exchange, Map.of("error", Map.of(
-        "code", status, "title", StatusCodes.getReason(status), "message", message)));
+    // Refused before the body was read: the connection is not kept for another request, and
+    // the rest of the body is read and dropped after the answer, so that the client gets it.
+    exchange.setPersistent(false);
+    JsonBodies.write(exchange, body);
+    LingeringClose.drain(exchange);
   }
 }

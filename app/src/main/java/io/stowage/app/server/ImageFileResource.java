@@ -16,7 +16,6 @@ import io.undertow.util.StatusCodes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -26,7 +25,8 @@ import org.xnio.channels.StreamSinkChannel;
 /**
  * Image data: {@code PUT /v2/images/{id}/file} streams the request body (fixed length or
  * chunked) into the image service; {@code GET} sends it whole (200) or one range (206), a
- * region of a local file with sendfile, never through the heap.
+ * region of a local file with sendfile from the I/O thread ({@link FileRegionSend}), never
+ * through the heap.
  */
 final class ImageFileResource {
   static final HttpString IMAGE_SIZE = new HttpString("x-openstack-image-size");
@@ -56,12 +56,13 @@ final class ImageFileResource {
     long declared = declaredSize(exchange);
     Optional<String> md5 = contentMd5(exchange);
     exchange.startBlocking();
-    try (InputStream body = exchange.getInputStream()) {
-      Upload upload = new Upload(body,
-          declared < 0 ? OptionalLong.empty() : OptionalLong.of(declared),
-          Optional.ofNullable(store), md5, ProgressListener.NONE);
-      images.upload(scope, id, upload);
-    }
+    // Not closed here: closing reads the rest of a refused body first, with no limit, before the
+    // answer; the error handler answers first, then reads a bounded rest (LingeringClose).
+    InputStream body = exchange.getInputStream();
+    Upload upload = new Upload(body,
+        declared < 0 ? OptionalLong.empty() : OptionalLong.of(declared),
+        Optional.ofNullable(store), md5, ProgressListener.NONE);
+    images.upload(scope, id, upload);
     exchange.setStatusCode(StatusCodes.NO_CONTENT);
   }
 
@@ -125,7 +126,9 @@ final class ImageFileResource {
     String rangeHeader = exchange.getRequestHeaders().getFirst(Headers.RANGE);
     RangeHeader range = rangeHeader == null ? null : RangeHeader.resolve(rangeHeader, size);
     ByteRange read = range == null ? ByteRange.ALL : ByteRange.of(range.first(), range.length());
-    try (ImageData data = open(scope, image, read)) {
+    ImageData data = open(scope, image, read);
+    boolean handedOver = false;
+    try {
       var headers = exchange.getResponseHeaders();
       headers.put(Headers.CONTENT_TYPE, "application/octet-stream");
       image.checksum().ifPresent(md5 -> headers.put(Headers.CONTENT_MD5, md5));
@@ -136,7 +139,9 @@ final class ImageFileResource {
       }
       var region = data.fileRegion();
       if (region.isPresent()) {
-        sendFile(exchange, region.get().file(), region.get().position(), region.get().count());
+        drainRequest(exchange);
+        handedOver = true;
+        FileRegionSend.start(exchange, data, region.get());
       } else {
         // Straight onto the response channel: an OutputStream (through Channels.newChannel)
         // would copy every byte twice more, 8 KiB at a time, into Undertow's own buffers.
@@ -147,6 +152,22 @@ final class ImageFileResource {
         }
         out.shutdownWrites();
         org.xnio.channels.Channels.flushBlocking(out);
+      }
+    } finally {
+      if (!handedOver) {
+        data.close();
+      }
+    }
+  }
+
+  /**
+   * Reads a GET's body, if a client sent one, here on the worker thread: the exchange may end on
+   * the I/O thread, where the blocking request stream must not be read.
+   */
+  private static void drainRequest(HttpServerExchange exchange) throws IOException {
+    if (!exchange.isRequestComplete()) {
+      try (InputStream body = exchange.getInputStream()) {
+        body.transferTo(java.io.OutputStream.nullOutputStream());
       }
     }
   }
@@ -160,34 +181,6 @@ final class ImageFileResource {
       return images.download(scope, image, read);
     }
     return cache.get().open(image.id(), ImageServiceSource.expected(image), read, () -> images.download(scope, image, read));
-  }
-
-  /** sendfile from the store's file to the socket, blocking this worker thread. */
-  private static void sendFile(HttpServerExchange exchange, FileChannel file, long position, long count)
-      throws IOException {
-    StreamSinkChannel out = exchange.getResponseChannel();
-    // Headers first: while they are pending, Undertow's response conduit copies from the file's
-    // own position (ignoring the one passed); once they are out it hands the region to sendfile.
-    while (!out.flush()) {
-      out.awaitWritable();
-    }
-    long pos = position;
-    long end = position + count;
-    while (pos < end) {
-      file.position(pos);
-      long n = out.transferFrom(file, pos, end - pos);
-      if (n > 0) {
-        pos += n;
-      } else if (pos >= file.size()) {
-        throw new StoreIOException("the image file was truncated while it was being sent");
-      } else {
-        out.awaitWritable();
-      }
-    }
-    out.shutdownWrites();
-    while (!out.flush()) {
-      out.awaitWritable();
-    }
   }
 
   /** Undertow's non-blocking response channel, written from this worker thread as a blocking one. */

@@ -26,6 +26,24 @@ final class JsonBodies {
 
   /** Sends {@code value} as JSON with status already set (200 unless changed). */
   static void send(HttpServerExchange exchange, Object value) {
+    byte[] body = prepare(exchange, value);
+    exchange.getResponseSender().send(ByteBuffer.wrap(body));
+  }
+
+  /**
+   * Writes {@code value} as the whole response, on a blocking exchange, without ending the
+   * exchange (its request may still be read).
+   */
+  static void write(HttpServerExchange exchange, Object value) {
+    byte[] body = prepare(exchange, value);
+    try (var out = exchange.getOutputStream()) {
+      out.write(body);
+    } catch (java.io.IOException e) {
+      // the client is gone: nothing to answer
+    }
+  }
+
+  private static byte[] prepare(HttpServerExchange exchange, Object value) {
     byte[] body;
     try {
       body = MAPPER.writeValueAsBytes(value);
@@ -34,7 +52,7 @@ final class JsonBodies {
     }
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
     exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, body.length);
-    exchange.getResponseSender().send(ByteBuffer.wrap(body));
+    return body;
   }
 
   /**
