@@ -104,11 +104,20 @@ final class DirectSink implements StoreSink {
       LOG.debug("{}: no direct I/O ({}): writing through the page cache", file, e.toString());
       return Optional.empty();
     }
+    Optional<ByteBuffer> first = IoBuffers.take();
+    if (first.isEmpty()) {
+      LOG.debug("{}: no direct memory for a buffer: writing through the page cache", file);
+      closeQuietly(direct);
+      return Optional.empty();
+    }
     DirectSink sink = new DirectSink(direct, buffered, (int) alignment, chunkSize, thin);
+    sink.free.add(first.get());
+    sink.allocated = 1;
     try {
       executor.execute(sink::run);
     } catch (RuntimeException e) {
       closeQuietly(direct);
+      IoBuffers.give(first.get());
       throw e;
     }
     return Optional.of(sink);
@@ -172,8 +181,13 @@ final class DirectSink implements StoreSink {
   private ByteBuffer takeBuffer() throws IOException {
     ByteBuffer b = free.poll();
     if (b == null && allocated < DEPTH) {
-      allocated++;
-      return IoBuffers.take();
+      // With no direct memory to spare, the add goes on with the buffers it has (at least one,
+      // from open) and waits for them.
+      Optional<ByteBuffer> fresh = IoBuffers.take();
+      if (fresh.isPresent()) {
+        allocated++;
+        return fresh.get();
+      }
     }
     try {
       b = b != null ? b : free.take();

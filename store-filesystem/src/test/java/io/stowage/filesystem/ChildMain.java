@@ -21,6 +21,8 @@ import java.util.Random;
  * <ul>
  *   <li>{@code add DIR ID SIZE}: adds SIZE pseudo-random bytes (seeded by SIZE);
  *   <li>{@code add-endless DIR ID}: adds a stream that never ends (to be killed);
+ *   <li>{@code add-many DIR ID SIZE N}: N adds of SIZE bytes at once (ids ID-0 ...), each
+ *       printed as {@code OK} with its size and md5, in order;
  *   <li>{@code md5 DIR ID}: reads the image and prints its md5.
  * </ul>
  */
@@ -36,6 +38,24 @@ public final class ChildMain {
           long size = Long.parseLong(args[3]);
           AddResult r = store.add(AddRequest.of(id, stream(size, size)));
           System.out.println("OK " + r.size() + " " + r.md5());
+        }
+        case "add-many" -> {
+          long size = Long.parseLong(args[3]);
+          int n = Integer.parseInt(args[4]);
+          java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+          try {
+            java.util.List<java.util.concurrent.Future<AddResult>> adds = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+              String each = id + "-" + i;
+              adds.add(pool.submit(() -> store.add(AddRequest.of(each, stream(size, size)))));
+            }
+            for (var add : adds) {
+              AddResult r = add.get();
+              System.out.println("OK " + r.size() + " " + r.md5());
+            }
+          } finally {
+            pool.shutdownNow();
+          }
         }
         case "add-endless" -> {
           store.add(AddRequest.of(id, stream(Long.MAX_VALUE, 1)));

@@ -132,6 +132,27 @@ class DirectIoTest {
         (tail - aligned) + "@" + (2L * IoBuffers.SIZE + aligned));
   }
 
+  /**
+   * Adds at once that need more direct memory than the JVM allows (here 24 MiB for 6 adds of
+   * three 4 MiB buffers each) still succeed: with no room for a buffer, an add waits for its own
+   * or, with none, writes through the page cache.
+   */
+  @Test
+  void addsBeyondTheDirectMemoryLimitSucceed() throws Exception {
+    long size = 3L * IoBuffers.SIZE + 12_345;
+    int adds = 6;
+    ChildJvm.Result r = ChildJvm.run(
+        List.of("env", "JAVA_TOOL_OPTIONS=-XX:MaxDirectMemorySize=24m"), null,
+        "add-many", tmp.resolve("d").toString(), "img", Long.toString(size), Integer.toString(adds));
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(r.stdout().lines()).as(r.stderr())
+        .containsExactlyElementsOf(java.util.Collections.nCopies(adds,
+            "OK " + size + " " + ChildMain.md5Of(size)));
+    for (int i = 0; i < adds; i++) {
+      assertThat(Files.size(tmp.resolve("d/img-" + i))).isEqualTo(size);
+    }
+  }
+
   @ParameterizedTest(name = "{0} bytes")
   @ValueSource(ints = {0, 1, 511, 4095, 4096, 4097, 524_287, 524_288, 524_289, 1_048_576,
       1_048_577, 3_145_728 + 4_321, 4_194_303, 4_194_304, 4_194_305, 12_582_912 + 4_321})
