@@ -24,6 +24,11 @@ class PluginLoadingTest {
     PluginJar.id("good").source("good.FolderStores",
         TestStores.folderStore("good", "FolderStores", "folder", "fold"), true).writeTo(plugins);
     Files.write(plugins.resolve("corrupt.jar"), randomBytes(4096));
+    // A valid zip without a manifest (PF4J's descriptor finder throws NullPointerException on it).
+    try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(plugins.resolve("nomanifest.jar")))) {
+      zip.putNextEntry(new java.util.zip.ZipEntry("readme.txt"));
+      zip.write("not a plugin".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
     PluginJar.id("newer").requires(">=99.0.0").source("newer.NewerStores",
         TestStores.folderStore("newer", "NewerStores", "newer", "new"), true).writeTo(plugins);
     PluginJar.id("throwing").source("throwing.Boom", """
@@ -99,6 +104,9 @@ class PluginLoadingTest {
 
     assertThat(plugin(list, "corrupt.jar").get("state").asText()).isEqualTo("failed");
     assertThat(plugin(list, "corrupt.jar").get("error").asText()).startsWith("cannot load corrupt.jar");
+    assertThat(plugin(list, "nomanifest.jar").get("state").asText()).isEqualTo("failed");
+    assertThat(plugin(list, "nomanifest.jar").get("error").asText()).isEqualTo(
+        "cannot load nomanifest.jar: it has no readable plugin descriptor (a META-INF/MANIFEST.MF with Plugin-Id)");
 
     assertThat(plugin(list, "newer").get("state").asText()).isEqualTo("failed");
     assertThat(plugin(list, "newer").get("error").asText())

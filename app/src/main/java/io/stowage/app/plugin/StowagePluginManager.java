@@ -1,5 +1,6 @@
 package io.stowage.app.plugin;
 
+import io.stowage.api.UnavailableException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,6 +10,7 @@ import org.pf4j.PluginAlreadyLoadedException;
 import org.pf4j.JarPluginManager;
 import org.pf4j.PluginDescriptor;
 import org.pf4j.PluginLoader;
+import org.pf4j.PluginRuntimeException;
 import org.pf4j.PluginWrapper;
 import org.pf4j.RuntimeMode;
 
@@ -64,9 +66,17 @@ final class StowagePluginManager extends JarPluginManager {
         throw new PluginAlreadyLoadedException(descriptor.getPluginId(), pluginPath);
       }
       return super.loadPluginFromPath(pluginPath);
-    } catch (RuntimeException e) {
+    } catch (PluginRuntimeException e) {
       unloadable.put(pluginPath, e);
       throw e;
+    } catch (RuntimeException e) {
+      // PF4J goes on to the next jar only after its own exception: anything else from a damaged
+      // jar would stop the loading of every plugin. (A jar whose manifest cannot be read makes
+      // PF4J's descriptor finder throw NullPointerException.)
+      unloadable.put(pluginPath, new UnavailableException(e instanceof NullPointerException
+          ? "it has no readable plugin descriptor (a META-INF/MANIFEST.MF with Plugin-Id)"
+          : PluginErrors.oneLine(e)));
+      throw new PluginRuntimeException(e, "cannot load {}", pluginPath);
     }
   }
 
