@@ -67,12 +67,16 @@ final class DirectSink implements StoreSink {
   private ByteBuffer filling;
   private long fillingAt;
   private int allocated;
+  /** How many buffers this add may have: {@link #DEPTH}, fewer once direct memory ran short. */
+  private int depth = DEPTH;
   private boolean ended;
   private volatile boolean abandoned;
   private volatile IOException failure;
 
   private DirectSink(FileChannel direct, FileChannel buffered, int alignment, int chunkSize,
-      boolean thin) {
+      boolean thin, ByteBuffer firstBuffer) {
+    this.free.add(firstBuffer);
+    this.allocated = 1;
     this.direct = direct;
     this.buffered = buffered;
     this.alignment = alignment;
@@ -110,9 +114,7 @@ final class DirectSink implements StoreSink {
       closeQuietly(direct);
       return Optional.empty();
     }
-    DirectSink sink = new DirectSink(direct, buffered, (int) alignment, chunkSize, thin);
-    sink.free.add(first.get());
-    sink.allocated = 1;
+    DirectSink sink = new DirectSink(direct, buffered, (int) alignment, chunkSize, thin, first.get());
     try {
       executor.execute(sink::run);
     } catch (RuntimeException e) {
@@ -180,14 +182,15 @@ final class DirectSink implements StoreSink {
 
   private ByteBuffer takeBuffer() throws IOException {
     ByteBuffer b = free.poll();
-    if (b == null && allocated < DEPTH) {
-      // With no direct memory to spare, the add goes on with the buffers it has (at least one,
-      // from open) and waits for them.
+    if (b == null && allocated < depth) {
       Optional<ByteBuffer> fresh = IoBuffers.take();
       if (fresh.isPresent()) {
         allocated++;
         return fresh.get();
       }
+      // No direct memory to spare: the add goes on with the buffers it has (at least one, from
+      // open) and does not ask again (each refusal costs the JVM a garbage collection and sleeps).
+      depth = allocated;
     }
     try {
       b = b != null ? b : free.take();

@@ -10,7 +10,8 @@ import java.util.concurrent.BlockingQueue;
  * memory is released only when the garbage collector gets round to a dropped buffer, so
  * allocating a few per add would let it pile up towards the JVM's direct-memory limit between
  * collections. At most {@link #KEPT} are kept ({@code KEPT * SIZE} = 16 MiB); adds beyond that
- * allocate and drop theirs; when the JVM has no direct memory left for one, {@link #take} says so instead of failing. Thread-safe.
+ * allocate and drop theirs; when the JVM has no direct memory left for one, {@link #take} says so
+ * instead of failing. Thread-safe.
  */
 final class IoBuffers {
   /** The size of every buffer: a multiple of {@link #ALIGNMENT}. */

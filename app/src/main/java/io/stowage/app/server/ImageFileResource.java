@@ -25,8 +25,8 @@ import org.xnio.channels.StreamSinkChannel;
 /**
  * Image data: {@code PUT /v2/images/{id}/file} streams the request body (fixed length or
  * chunked) into the image service; {@code GET} sends it whole (200) or one range (206), a
- * region of a local file with sendfile from the I/O thread ({@link FileRegionSend}), never
- * through the heap.
+ * region of a local file as the socket takes it, from the I/O thread ({@link FileRegionSend}),
+ * never through the heap.
  */
 final class ImageFileResource {
   static final HttpString IMAGE_SIZE = new HttpString("x-openstack-image-size");
