@@ -12,8 +12,9 @@ import java.util.function.BiConsumer;
  * A store's bytes on their way to a reader, copied into a cache writer as they pass. The entry
  * commits when the reader has read all of them (the writer then checks size and checksums);
  * a reader that stops early rolls it back. A cache write that fails is abandoned (and logged
- * once); the reader keeps getting the store's bytes. The entry's digests are computed on other
- * threads ({@link CacheWriter}), so the reading thread only moves bytes.
+ * once); the reader keeps getting the store's bytes. The entry's digests are computed when it
+ * commits, after the reader's last byte ({@link CacheWriter#commit}): while the reader reads,
+ * its thread only moves bytes.
  */
 final class TeeImageData implements ImageData {
   private final String imageId;

@@ -21,17 +21,15 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes one entry while holding the image's writer lock, through the SPI's {@link AtomicFile}
  * with its temporary file in {@code incomplete/} ({@code incomplete/.<id>.<random>.tmp}, locked
- * while it lives); commit checks the expected size and checksums (their digests computed
- * on other threads from the file as it grows, by a {@link TrailingHasher}: the writing thread
- * only writes), tags the file with its access
- * record and gives it the entry's name (atomic: readers see no entry or the whole one); failure
+ * while it lives); commit checks the expected size and checksums (digests of the file read back
+ * after its last byte, {@link EntryDigests}: while it is written, the writing thread only
+ * writes), tags the file with its access record and gives it the entry's name (atomic: readers see no entry or the whole one); failure
  * renames it into {@code invalid/<id>} with the reason in {@code user.error}, as Glance does. A
  * process killed meanwhile leaves only an unlocked temporary file in {@code incomplete/}, which
  * {@link XattrCacheDriver#reapStalled} removes.
@@ -48,7 +46,6 @@ final class EntryWriter implements CacheWriter {
   private final FileLock claim;
   private final ExpectedImage expected;
   private final List<Multihash> checksums;
-  private final Optional<TrailingHasher> hasher;
   private final Clock clock;
   private long written;
   private State state = State.OPEN;
@@ -67,13 +64,10 @@ final class EntryWriter implements CacheWriter {
     this.claim = claim;
     this.expected = expected;
     this.checksums = checksums(expected);
-    this.hasher = checksums.isEmpty() ? Optional.empty()
-        : Optional.of(new TrailingHasher(file.channel(),
-            checksums.stream().map(Multihash::algorithm).toList()));
     this.clock = clock;
   }
 
-  /** The checksums to check, md5 first: each costs a digest of every byte, on a lane. */
+  /** The checksums to check, md5 first: each costs a digest of every byte, on a thread. */
   private static List<Multihash> checksums(ExpectedImage expected) {
     List<Multihash> wanted = new ArrayList<>(2);
     expected.md5().ifPresent(hex -> wanted.add(new Multihash(HashAlgorithm.MD5, hex)));
@@ -95,9 +89,6 @@ final class EntryWriter implements CacheWriter {
       throw failure;
     }
     written += n;
-    // The digests read the bytes back from the file on other threads (TrailingHasher): the
-    // caller, a download's serving thread, goes on sending while they catch up.
-    hasher.ifPresent(h -> h.advance(written));
     return n;
   }
 
@@ -122,8 +113,8 @@ final class EntryWriter implements CacheWriter {
       abort(reason);
       throw new SizeMismatchException(reason);
     }
-    if (hasher.isPresent()) {
-      check(hasher.get());
+    if (!checksums.isEmpty()) {
+      check();
     }
     Instant now = clock.now();
     try {
@@ -150,10 +141,11 @@ final class EntryWriter implements CacheWriter {
     }
   }
 
-  private void check(TrailingHasher hashing) {
+  private void check() {
     List<Multihash> got;
     try {
-      got = hashing.finish(); // waits for the digests to catch up with the last bytes
+      got = EntryDigests.of(file.channel(), written,
+          checksums.stream().map(Multihash::algorithm).toList());
     } catch (RuntimeException e) {
       abort("hashing failed: " + e.getMessage());
       throw e;
@@ -196,7 +188,6 @@ final class EntryWriter implements CacheWriter {
   }
 
   private void finish() {
-    hasher.ifPresent(TrailingHasher::close); // stops hashing before the file is closed
     file.close(); // deletes the temporary file unless committed or moved to invalid/
     folder.releaseWriter(id, claim);
   }
