@@ -6,10 +6,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,13 +101,69 @@ class DistributionLifecycleIT {
         .anyMatch(line -> line.contains("io.stowage.filesystem.FilesystemStore source: shared objects file"));
   }
 
+  @Test
+  void aMovedDistributionMakesItsOwnArchiveOnceAndUsesIt() throws Exception {
+    // The archive lists the jars by absolute path: in a copy, lib/stowage.jsa would be ignored.
+    Path moved = home.resolve("elsewhere/stowage");
+    copyTree(DIST, moved);
+    Path cache = home.resolve("cache");
+    Path vhdx = home.resolve("disk.vhdx");
+    Run create = run(moved, Map.of("XDG_CACHE_HOME", cache.toString()), "",
+        "disk", "create", "--size", "8MiB", vhdx.toString());
+    assertThat(create.exitCode()).as(create.err()).isZero();
+    assertThat(create.err()).isEmpty();
+    List<Path> archives;
+    try (Stream<Path> files = Files.list(cache.resolve("stowage"))) {
+      archives = files.toList();
+    }
+    assertThat(archives).singleElement().satisfies(archive ->
+        assertThat(archive.getFileName().toString()).matches("cds-[0-9]+\\.jsa"));
+    FileTime made = Files.getLastModifiedTime(archives.get(0));
+
+    Path log = home.resolve("classes.log");
+    Run convert = run(moved, Map.of("XDG_CACHE_HOME", cache.toString()),
+        "-Xshare:on -Xlog:class+load:file=" + log, "disk", "convert", "--to", "raw",
+        vhdx.toString(), home.resolve("disk.raw").toString());
+    assertThat(convert.exitCode()).as(convert.err()).isZero();
+    assertThat(Files.readAllLines(log))
+        .anyMatch(line -> line.contains("io.stowage.app.disk.RawConverter source: shared objects file"));
+    assertThat(Files.getLastModifiedTime(archives.get(0))).as("made once").isEqualTo(made);
+  }
+
+  @Test
+  void aCacheFolderThatCannotBeWrittenCostsTheArchiveNotTheCommand() throws Exception {
+    Path moved = home.resolve("elsewhere/stowage");
+    copyTree(DIST, moved);
+    Path notAFolder = Files.writeString(home.resolve("cache"), "a file");
+    Run version = run(moved, Map.of("XDG_CACHE_HOME", notAFolder.toString()), "", "--version");
+    assertThat(version.exitCode()).as(version.err()).isZero();
+    assertThat(version.err()).isEmpty();
+    assertThat(version.out()).startsWith("stowage ");
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    Files.createDirectories(to.getParent());
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path p : paths.toList()) {
+        Files.copy(p, to.resolve(from.relativize(p).toString()),
+            StandardCopyOption.COPY_ATTRIBUTES);
+      }
+    }
+  }
+
   private Run stowageWithJvmOptions(String options, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(DIST.resolve("bin/stowage").toString()));
+    return run(DIST, Map.of(), options, args);
+  }
+
+  private Run run(Path dist, Map<String, String> env, String options, String... args)
+      throws Exception {
+    List<String> command = new ArrayList<>(List.of(dist.resolve("bin/stowage").toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile());
     builder.environment().put("STOWAGE_CONFIG", config.toString());
     builder.environment().put("STOWAGE_JAVA_OPTS", options);
     builder.environment().remove("STOWAGE_DEBUG");
+    builder.environment().putAll(env);
     Process p = builder.start();
     p.getOutputStream().close();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(String.join(" ", args)).isTrue();
