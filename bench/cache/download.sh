@@ -28,6 +28,7 @@ ROUNDS=${1:-5}
 WORK=${WORK:-/var/tmp/stowage-cache-download}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
+. "$ROOT/bench/lib/serve.sh"
 PY=/usr/bin/python3
 SP=${SP:-19594}; GP=${GP:-19595}; NP=${NP:-19596}
 REFERENCE=${REFERENCE:-/work/shared/reference/glance-api.sh}
@@ -59,19 +60,16 @@ fi
 cat "$INPUT" > /dev/null
 expected=$(md5sum < "$INPUT" | cut -d' ' -f1)
 
-SPID=
+SERVE_PID=
 cleanup() {
-  [ -n "$SPID" ] && kill "$SPID" 2>/dev/null || true
+  [ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null || true
   [ -f "$WORK/g/api.pid" ] && kill "$(cat "$WORK/g/api.pid")" 2>/dev/null || true
   [ -f "$WORK/n/nginx.pid" ] && kill "$(cat "$WORK/n/nginx.pid")" 2>/dev/null || true
 }
 trap cleanup EXIT
 
-"$WORK/dist/bin/stowage" serve --config "$WORK/s/stowage.yaml" --port $SP \
-  > "$WORK/s/serve.out" 2> "$WORK/s/serve.err" &
-SPID=$!
-for _ in $(seq 120); do grep -q listening "$WORK/s/serve.out" && break; sleep 0.5; done
-grep -q listening "$WORK/s/serve.out" || { echo "stowage serve did not start: $(cat "$WORK/s/serve.err")" >&2; exit 1; }
+serve_start "$WORK/s" "$WORK/dist" $SP
+SPID=$SERVE_PID
 PORT=$GP sh "$REFERENCE" "$WORK/g" >/dev/null
 cat > "$WORK/n/nginx.conf" <<EOC
 daemon on; worker_processes 1; pid $WORK/n/nginx.pid; error_log $WORK/n/error.log;
@@ -82,15 +80,6 @@ EOC
 nginx -c "$WORK/n/nginx.conf"
 
 S=http://127.0.0.1:$SP; G=http://127.0.0.1:$GP; N=http://127.0.0.1:$NP
-create() { # $1 base url → image id
-  curl -sfS -X POST "$1/v2/images" -H 'Content-Type: application/json' \
-    -d '{"disk_format":"raw","container_format":"bare"}' | $PY -c 'import json,sys;print(json.load(sys.stdin)["id"])'
-}
-upload() { # $1 base $2 id
-  local code
-  code=$(curl -sS -o /dev/null -w '%{http_code}' -T "$INPUT" -H 'Content-Type: application/octet-stream' "$1/v2/images/$2/file")
-  [ "$code" = 204 ] || { echo "upload to $1 answered $code" >&2; exit 1; }
-}
 # $1 url → seconds; checks the status (the body goes to /dev/null: a checksum in the pipe would
 # slow curl down to its speed)
 download() {
@@ -117,28 +106,13 @@ evict() { # $1 base $2 id
   [ "$code" = 204 ] || { echo "DELETE $1/v2/cache/$2 answered $code" >&2; exit 1; }
 }
 
-SID=$(create $S); upload $S "$SID"
-GID=$(create $G); upload $G "$GID"
+SID=$(new_image $S); upload $S "$SID" "$INPUT"
+GID=$(new_image $G); upload $G "$GID" "$INPUT"
 check "$S/v2/images/$SID/file"; cached $S "$SID"   # filled from the store
 check "$G/v2/images/$GID/file"; cached $G "$GID"
 check "$S/v2/images/$SID/file"; check "$N/$SID"; check "$G/v2/images/$GID/file"  # hits
 cat "$WORK/s/cache/$SID" > /dev/null
 
-# CPU seconds (user+sys) of a process and its descendants, from /proc.
-TICKS=$(getconf CLK_TCK)
-cpu_tree() {
-  local all=$1 frontier=$1 next p sum=0
-  while [ -n "$frontier" ]; do
-    next=""
-    for p in $frontier; do next="$next $(pgrep -P "$p" | tr '\n' ' ' || true)"; done
-    frontier=$(echo $next); all="$all $frontier"
-  done
-  for p in $all; do
-    [ -r "/proc/$p/stat" ] || continue
-    sum=$(( sum + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0) ))
-  done
-  $PY -c "print($sum / $TICKS)"
-}
 now() { date +%s.%N; }
 RESULTS="$WORK/results.txt"; : > "$RESULTS"
 GPID=$(cat "$WORK/g/api.pid")

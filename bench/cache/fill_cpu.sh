@@ -4,12 +4,13 @@
 # if missing), does one untimed fill, then N times: drop the entry (DELETE /v2/cache/{id}),
 # download it (curl's time_total: "body"), wait until it is listed as cached ("committed"); prints
 # the server process's CPU (user+sys, /proc/<pid>/stat) over that and its threads' CPU grouped by
-# name (threads that ended meanwhile, such as the entry's trailing hash reader, count only in the
-# process total). Alternate distributions to compare builds:
+# name (threads that ended meanwhile count only in the process total). The entry's digest runs
+# when it commits, after the body: its reading shows under serving, its hashing under digest-lanes. Alternate distributions to compare builds:
 #   for d in /var/tmp/before-dist app/target/stowage; do bench/cache/fill_cpu.sh $d 29611 1; done
 # Usage: bench/cache/fill_cpu.sh DIST PORT [N]
 set -euo pipefail
 DIST=$1; PORT=$2; N=${3:-3}; W=/var/tmp/stowage-fill-cpu-$PORT; PY=/usr/bin/python3
+. "$(cd "$(dirname "$0")/../lib" && pwd)/serve.sh"
 INPUT=${WORK:-/var/tmp/stowage-cache-download}/data.bin
 if [ ! -f "$INPUT" ] || [ "$(stat -c %s "$INPUT")" != 1073741824 ]; then
   mkdir -p "$(dirname "$INPUT")"; head -c 1G /dev/urandom > "$INPUT"
@@ -23,18 +24,18 @@ stores:
   local: { type: filesystem, datadir: images }
 cache: { driver: xattr, dir: cache, max_size: 10GiB, stall_time: 1d }
 EOC
-cd $W; $W/dist/bin/stowage serve --config $W/stowage.yaml --port $PORT > serve.out 2> serve.err & SPID=$!
-trap "kill $SPID; rm -rf $W" EXIT
-for _ in $(seq 120); do grep -q listening serve.out && break; sleep 0.5; done
+serve_start $W $W/dist $PORT
+SPID=$SERVE_PID
+trap "kill $SPID; wait $SPID 2>/dev/null || true; rm -rf $W" EXIT
 S=http://127.0.0.1:$PORT
-ID=$(curl -sfS -X POST $S/v2/images -H 'Content-Type: application/json' -d '{"disk_format":"raw","container_format":"bare"}' | $PY -c 'import json,sys;print(json.load(sys.stdin)["id"])')
-curl -sfS -o /dev/null -T "$INPUT" -H 'Content-Type: application/octet-stream' $S/v2/images/$ID/file
+ID=$(new_image $S)
+upload $S $ID "$INPUT"
 snap() { for t in /proc/$SPID/task/*; do echo "$(tr ' ' _ < $t/comm) $(awk '{print $14+$15}' $t/stat)"; done | $PY -c '
 import sys, re, collections
 d = collections.Counter()
 for line in sys.stdin:
     name, ticks = line.rsplit(" ", 1)
-    g = "digest-lanes" if name.startswith("stowage-digest") else "cache-hash-reader" if name.startswith("stowage-cache-h") else "serving(XNIO-task)" if "task" in name else "jit" if "Compiler" in name else "gc" if name.startswith(("G1","GC")) else "other"
+    g = "digest-lanes" if name.startswith("stowage-digest") else "serving(XNIO-task)" if "task" in name else "jit" if "Compiler" in name else "gc" if name.startswith(("G1","GC")) else "other"
     d[g] += int(ticks)
 print(" ".join(f"{k}={v}" for k, v in sorted(d.items())), end=" ")'; echo "process=$(awk '{print $14+$15}' /proc/$SPID/stat)"; }
 curl -sfS -o /dev/null $S/v2/images/$ID/file; sleep 3  # warm-up fill

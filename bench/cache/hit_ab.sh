@@ -13,6 +13,7 @@
 #   WORK (default /var/tmp/stowage-hit-ab), BASEPORT (default 29640), CHRT (default none)
 set -euo pipefail
 ROUNDS=$1; shift
+. "$(cd "$(dirname "$0")/../lib" && pwd)/serve.sh"
 WORK=${WORK:-/var/tmp/stowage-hit-ab}; BASEPORT=${BASEPORT:-29640}; PY=/usr/bin/python3
 FIFO=(); [ -n "${CHRT:-}" ] && FIFO=(chrt -f "$CHRT")
 INPUT=${INPUT:-/var/tmp/stowage-cache-download/data.bin}
@@ -39,15 +40,13 @@ stores:
   local: { type: filesystem, datadir: images }
 cache: { driver: xattr, dir: cache, max_size: 10GiB, stall_time: 1d }
 EOC
-  (cd "$d" && exec "${FIFO[@]}" "$d/dist/bin/stowage" serve --config "$d/stowage.yaml" --port $port > serve.out 2> serve.err) &
-  PIDS+=($!); NAMES+=("$name"); PORTS+=($port); i=$((i + 1))
+  serve_start "$d" "$d/dist" $port "${FIFO[@]}"
+  PIDS+=($SERVE_PID); NAMES+=("$name"); PORTS+=($port); i=$((i + 1))
 done
 for k in "${!NAMES[@]}"; do
   d=$WORK/${NAMES[$k]}; S=http://127.0.0.1:${PORTS[$k]}
-  for _ in $(seq 120); do grep -q listening "$d/serve.out" && break; sleep 0.5; done
-  grep -q listening "$d/serve.out" || { echo "${NAMES[$k]} did not start: $(cat "$d/serve.err")" >&2; exit 1; }
-  id=$(curl -sfS -X POST $S/v2/images -H 'Content-Type: application/json' -d '{"disk_format":"raw","container_format":"bare"}' | $PY -c 'import json,sys;print(json.load(sys.stdin)["id"])')
-  curl -sfS -o /dev/null -T "$INPUT" -H 'Content-Type: application/octet-stream' $S/v2/images/$id/file
+  id=$(new_image $S)
+  upload $S $id "$INPUT"
   [ "$(curl -sfS $S/v2/images/$id/file | md5sum | cut -d' ' -f1)" = "$expected" ]   # the fill
   for _ in $(seq 200); do curl -sfS $S/v2/cache | grep -q "$id" && break; sleep 0.1; done
   [ "$(curl -sfS $S/v2/images/$id/file | md5sum | cut -d' ' -f1)" = "$expected" ] || { echo "${NAMES[$k]}: hit differs" >&2; exit 1; }
@@ -65,14 +64,13 @@ EOC
 [ "$(curl -sfS http://127.0.0.1:$NP/${IDS[0]} | md5sum | cut -d' ' -f1)" = "$expected" ]
 cat "$INPUT" "$WORK/${NAMES[0]}/cache/${IDS[0]}" > /dev/null
 
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 RESULTS=$WORK/results.txt; : > "$RESULTS"
 run() { # $1 label $2 pid or "-" $3 url [$4 header]
   local c0=0 c1=0 out
   sync
-  [ "$2" != - ] && c0=$(ticks "$2")
+  [ "$2" != - ] && c0=$(cpu_ticks "$2")
   out=$(/usr/bin/time -f '%U %S' -o "$WORK/ctime" "${FIFO[@]}" curl -sS -o /dev/null ${4:+-H "$4"} -w '%{http_code} %{time_total}' "$3")
-  [ "$2" != - ] && c1=$(ticks "$2")
+  [ "$2" != - ] && c1=$(cpu_ticks "$2")
   case ${out%% *} in 200|206) ;; *) echo "$1: status ${out%% *}" >&2; exit 1 ;; esac
   local ccpu; ccpu=$(awk '{print $1 + $2}' "$WORK/ctime")
   local scpu=-; [ "$2" != - ] && scpu=$($PY -c "print(($c1 - $c0) / $(getconf CLK_TCK))")
