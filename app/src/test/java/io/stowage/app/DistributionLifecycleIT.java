@@ -131,6 +131,34 @@ class DistributionLifecycleIT {
   }
 
   @Test
+  void commandsStartedTogetherInACopyAllRunAndLeaveOneArchive() throws Exception {
+    Path moved = home.resolve("elsewhere/stowage");
+    copyTree(DIST, moved);
+    Path cache = home.resolve("cache");
+    List<Process> started = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      ProcessBuilder builder = new ProcessBuilder(moved.resolve("bin/stowage").toString(),
+          "--version").directory(home.toFile());
+      builder.environment().put("XDG_CACHE_HOME", cache.toString());
+      builder.environment().remove("STOWAGE_JAVA_OPTS");
+      started.add(builder.start());
+    }
+    for (Process p : started) {
+      p.getOutputStream().close();
+      assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).isZero();
+      assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+          .startsWith("stowage ");
+      assertThat(p.getErrorStream().readAllBytes()).isEmpty();
+    }
+    try (Stream<Path> files = Files.list(cache.resolve("stowage"))) {
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .as("one archive; no lock, temporary file or failure log")
+          .singleElement().asString().matches("cds-[0-9]+\\.jsa");
+    }
+  }
+
+  @Test
   void aCacheFolderThatCannotBeWrittenCostsTheArchiveNotTheCommand() throws Exception {
     Path moved = home.resolve("elsewhere/stowage");
     copyTree(DIST, moved);
