@@ -117,7 +117,7 @@ class DistributionLifecycleIT {
       archives = files.toList();
     }
     assertThat(archives).singleElement().satisfies(archive ->
-        assertThat(archive.getFileName().toString()).matches("cds-[0-9]+\\.jsa"));
+        assertThat(archive.getFileName().toString()).matches("cds-[0-9]+-[0-9]+\\.jsa"));
     FileTime made = Files.getLastModifiedTime(archives.get(0));
 
     Path log = home.resolve("classes.log");
@@ -128,6 +128,17 @@ class DistributionLifecycleIT {
     assertThat(Files.readAllLines(log))
         .anyMatch(line -> line.contains("io.stowage.app.disk.RawConverter source: shared objects file"));
     assertThat(Files.getLastModifiedTime(archives.get(0))).as("made once").isEqualTo(made);
+
+    // A jar that changed makes the archive stale (the JVM checks each jar's size and time):
+    // a new one replaces it.
+    Path jar = moved.resolve("lib/stowage-app-0.1.0.jar");
+    Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() - 60_000));
+    Run again = run(moved, Map.of("XDG_CACHE_HOME", cache.toString()), "-Xshare:on", "--version");
+    assertThat(again.exitCode()).as(again.err()).isZero();
+    try (Stream<Path> files = Files.list(cache.resolve("stowage"))) {
+      assertThat(files.toList()).singleElement()
+          .satisfies(archive -> assertThat(archive).isNotEqualTo(archives.get(0)));
+    }
   }
 
   @Test
@@ -154,7 +165,7 @@ class DistributionLifecycleIT {
     try (Stream<Path> files = Files.list(cache.resolve("stowage"))) {
       assertThat(files.map(f -> f.getFileName().toString()))
           .as("one archive; no lock, temporary file or failure log")
-          .singleElement().asString().matches("cds-[0-9]+\\.jsa");
+          .singleElement().asString().matches("cds-[0-9]+-[0-9]+\\.jsa");
     }
   }
 
@@ -163,10 +174,13 @@ class DistributionLifecycleIT {
     Path moved = home.resolve("elsewhere/stowage");
     copyTree(DIST, moved);
     Path notAFolder = Files.writeString(home.resolve("cache"), "a file");
-    Run version = run(moved, Map.of("XDG_CACHE_HOME", notAFolder.toString()), "", "--version");
-    assertThat(version.exitCode()).as(version.err()).isZero();
-    assertThat(version.err()).isEmpty();
-    assertThat(version.out()).startsWith("stowage ");
+    for (Map<String, String> env : List.of(Map.of("XDG_CACHE_HOME", notAFolder.toString()),
+        Map.of("XDG_CACHE_HOME", "", "HOME", ""))) {
+      Run version = run(moved, env, "", "--version");
+      assertThat(version.exitCode()).as(env + ": " + version.err()).isZero();
+      assertThat(version.err()).as(env.toString()).isEmpty();
+      assertThat(version.out()).startsWith("stowage ");
+    }
   }
 
   private static void copyTree(Path from, Path to) throws IOException {
