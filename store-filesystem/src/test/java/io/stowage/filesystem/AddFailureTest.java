@@ -3,6 +3,7 @@ package io.stowage.filesystem;
 
 import io.stowage.api.store.AddRequest;
 import io.stowage.api.store.AddResult;
+import io.stowage.api.store.ImageMeter;
 import io.stowage.api.DataStreamException;
 import io.stowage.api.DuplicateException;
 import io.stowage.api.SizeCapExceededException;
@@ -170,7 +171,8 @@ class AddFailureTest {
   void progressIsReportedAsBytesLandWhileHashingRunsOnOtherThreads(boolean directIo)
       throws Exception {
     Path dir = tmp.resolve("d");
-    byte[] data = random(6_000_000, 6);
+    // Progress is reported once per block (1 or 4 MiB, by the heap's size): several of them.
+    byte[] data = random(5 * ImageMeter.DEFAULT_BLOCK_SIZE + 12_345, 6);
     List<Long> reports = new ArrayList<>();
     List<Long> onDisk = new ArrayList<>();
     List<Long> hashThreads = new ArrayList<>();

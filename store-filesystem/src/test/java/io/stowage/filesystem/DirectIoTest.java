@@ -99,7 +99,7 @@ class DirectIoTest {
   }
 
   /**
-   * The disk gets few, large writes: the add's 1 MiB blocks are gathered into buffers of {@link
+   * The disk gets few, large writes: the add's blocks (1 or 4 MiB) are gathered into buffers of {@link
    * IoBuffers#SIZE}, each written in one call (on this VM 512 KiB writes made the disk the
    * bottleneck of an upload), and only the stream's last bytes past a block boundary go through
    * the ordinary descriptor. Seen from outside: every {@code pwrite64} of a child JVM's add,
