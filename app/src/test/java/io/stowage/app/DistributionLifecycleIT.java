@@ -125,14 +125,15 @@ class DistributionLifecycleIT {
         "-Xshare:on -Xlog:class+load:file=" + log, "disk", "convert", "--to", "raw",
         vhdx.toString(), home.resolve("disk.raw").toString());
     assertThat(convert.exitCode()).as(convert.err()).isZero();
-    assertThat(Files.readAllLines(log))
-        .anyMatch(line -> line.contains("io.stowage.app.disk.RawConverter source: shared objects file"));
+    assertThat(Files.readAllLines(log)).anyMatch(line ->
+        line.contains("io.stowage.app.disk.RawConverter source: shared objects file"));
     assertThat(Files.getLastModifiedTime(archives.get(0))).as("made once").isEqualTo(made);
 
     // A jar that changed makes the archive stale (the JVM checks each jar's size and time):
     // a new one replaces it.
     Path jar = moved.resolve("lib/stowage-app-0.1.0.jar");
-    Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() - 60_000));
+    Files.setLastModifiedTime(jar,
+        FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() - 60_000));
     Run again = run(moved, Map.of("XDG_CACHE_HOME", cache.toString()), "-Xshare:on", "--version");
     assertThat(again.exitCode()).as(again.err()).isZero();
     try (Stream<Path> files = Files.list(cache.resolve("stowage"))) {

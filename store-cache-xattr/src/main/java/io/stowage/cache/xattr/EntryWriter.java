@@ -29,10 +29,10 @@ import org.slf4j.LoggerFactory;
  * with its temporary file in {@code incomplete/} ({@code incomplete/.<id>.<random>.tmp}, locked
  * while it lives); commit checks the expected size and checksums (digests of the file read back
  * after its last byte, {@link EntryDigests}: while it is written, the writing thread only
- * writes), tags the file with its access record and gives it the entry's name (atomic: readers see no entry or the whole one); failure
- * renames it into {@code invalid/<id>} with the reason in {@code user.error}, as Glance does. A
- * process killed meanwhile leaves only an unlocked temporary file in {@code incomplete/}, which
- * {@link XattrCacheDriver#reapStalled} removes.
+ * writes), tags the file with its access record and gives it the entry's name (atomic: readers
+ * see no entry or the whole one); failure renames it into {@code invalid/<id>} with the reason in
+ * {@code user.error}, as Glance does. A process killed meanwhile leaves only an unlocked
+ * temporary file in {@code incomplete/}, which {@link XattrCacheDriver#reapStalled} removes.
  */
 final class EntryWriter implements CacheWriter {
   private static final Logger LOG = LoggerFactory.getLogger(EntryWriter.class);
