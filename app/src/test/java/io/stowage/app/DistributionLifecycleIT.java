@@ -149,19 +149,13 @@ class DistributionLifecycleIT {
     Path cache = home.resolve("cache");
     List<Process> started = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      ProcessBuilder builder = new ProcessBuilder(moved.resolve("bin/stowage").toString(),
-          "--version").directory(home.toFile());
-      builder.environment().put("XDG_CACHE_HOME", cache.toString());
-      builder.environment().remove("STOWAGE_JAVA_OPTS");
-      started.add(builder.start());
+      started.add(start(moved, Map.of("XDG_CACHE_HOME", cache.toString()), "", "--version"));
     }
     for (Process p : started) {
-      p.getOutputStream().close();
-      assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-      assertThat(p.exitValue()).isZero();
-      assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
-          .startsWith("stowage ");
-      assertThat(p.getErrorStream().readAllBytes()).isEmpty();
+      Run version = await(p, "--version", 120);
+      assertThat(version.exitCode()).as(version.err()).isZero();
+      assertThat(version.out()).startsWith("stowage ");
+      assertThat(version.err()).isEmpty();
     }
     try (Stream<Path> files = Files.list(cache.resolve("stowage"))) {
       assertThat(files.map(f -> f.getFileName().toString()))
@@ -200,6 +194,11 @@ class DistributionLifecycleIT {
 
   private Run run(Path dist, Map<String, String> env, String options, String... args)
       throws Exception {
+    return await(start(dist, env, options, args), String.join(" ", args), 60);
+  }
+
+  private Process start(Path dist, Map<String, String> env, String options, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>(List.of(dist.resolve("bin/stowage").toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile());
@@ -209,8 +208,13 @@ class DistributionLifecycleIT {
     builder.environment().putAll(env);
     Process p = builder.start();
     p.getOutputStream().close();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(String.join(" ", args)).isTrue();
+    return p;
+  }
+
+  private static Run await(Process p, String what, int seconds) throws Exception {
+    assertThat(p.waitFor(seconds, TimeUnit.SECONDS)).as(what).isTrue();
     return new Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
         new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
   }
+
 }

@@ -38,10 +38,10 @@ import java.util.List;
 public final class ImageMeter {
   /**
    * The default block size: 4 MiB, or 1 MiB in a JVM whose heap may not grow to 1 GiB. A stream
-   * has four blocks in flight; each block is one hand-off from the reading
-   * thread to every digest thread, and 4 MiB blocks took about a tenth less CPU and wall time per
-   * GiB uploaded than 1 MiB ones (docs/benchmarks.md, session 10). A small heap keeps the
-   * smaller blocks, so that many concurrent streams still fit in it.
+   * has four blocks in flight; each block is one hand-off from the reading thread to every digest
+   * thread, and 4 MiB blocks took about a tenth less CPU and wall time per GiB uploaded than
+   * 1 MiB ones (docs/benchmarks.md, session 10). A small heap keeps the smaller blocks, so that
+   * many concurrent streams still fit in it.
    */
   public static final int DEFAULT_BLOCK_SIZE =
       Runtime.getRuntime().maxMemory() >= 1L << 30 ? 4 << 20 : 1 << 20;
