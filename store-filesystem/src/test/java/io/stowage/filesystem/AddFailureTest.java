@@ -201,7 +201,7 @@ class AddFailureTest {
         // more, and never holds more than was reported.
         assertThat(onDisk.get(i)).as("bytes in the file at report %d", i)
             .isLessThanOrEqualTo(reports.get(i))
-            .isGreaterThanOrEqualTo(reports.get(i) - 3L * IoBuffers.SIZE);
+            .isGreaterThanOrEqualTo(reports.get(i) - (long) DirectSink.MOST * IoBuffers.SIZE);
       } else {
         assertThat(onDisk.get(i)).as("bytes in the file at report %d", i).isEqualTo(reports.get(i));
       }

@@ -63,12 +63,14 @@ class CrashTest {
     throw new AssertionError("the child never wrote " + size + " bytes");
   }
 
+  // The add's temporary file, not the one the store's start writes and removes to probe the folder.
   private static Optional<Path> tempIn(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
       return Optional.empty();
     }
     try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(p -> p.getFileName().toString().endsWith(".tmp")).findFirst();
+      return s.filter(p -> p.getFileName().toString().startsWith(".img."))
+          .filter(p -> p.getFileName().toString().endsWith(".tmp")).findFirst();
     }
   }
 }
