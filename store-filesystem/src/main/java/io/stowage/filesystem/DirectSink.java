@@ -37,6 +37,12 @@ import org.slf4j.LoggerFactory;
  * both digests, then the sender) and cost a 1 GiB upload a tenth of its time. The page cache
  * absorbs such stalls for a write through it; this is the same, bounded.
  *
+ * <p>A durable add also flushes the file every {@link Flusher#STEP} bytes on the writing thread:
+ * a direct write is done when the disk has accepted it, and a virtual disk may keep it in a cache
+ * of its own; on the benchmark VM the one {@code fdatasync} at the end of 1 GiB written direct
+ * took 0.4–0.9 s, the last 0.2 s of an upload, and flushes along the way leave it next to nothing
+ * for the same total.
+ *
  * <p>Positions are kept as the blocks say; a write that starts at an aligned position goes
  * direct for its aligned length, and what remains of it (only ever the stream's last bytes, or
  * chunks smaller than a file system block with thin provisioning) goes through the ordinary
@@ -68,6 +74,7 @@ final class DirectSink implements StoreSink {
   private final int alignment;
   private final int chunkSize;
   private final boolean thin;
+  private final boolean durable;
   private final ByteBuffer zeros;
   private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(MOST);
   private final BlockingQueue<Piece> queue = new LinkedBlockingQueue<>();
@@ -83,9 +90,12 @@ final class DirectSink implements StoreSink {
   private boolean ended;
   private volatile boolean abandoned;
   private volatile IOException failure;
+  /** The writer's: bytes written, and written when it last flushed. */
+  private long written;
+  private long flushed;
 
   private DirectSink(FileChannel direct, FileChannel buffered, int alignment, int chunkSize,
-      boolean thin, ByteBuffer firstBuffer) {
+      boolean thin, boolean durable, ByteBuffer firstBuffer) {
     this.free.add(firstBuffer);
     this.allocated = 1;
     this.direct = direct;
@@ -93,18 +103,19 @@ final class DirectSink implements StoreSink {
     this.alignment = alignment;
     this.chunkSize = chunkSize;
     this.thin = thin;
+    this.durable = durable;
     this.zeros = thin ? ByteBuffer.allocate(chunkSize) : ByteBuffer.allocate(0);
   }
 
   /**
    * A sink writing {@code file} (already open as {@code buffered}) directly, its writes run on
-   * {@code executor}; empty when the file system refuses {@code O_DIRECT} or needs an alignment
+   * {@code executor}, flushing along the way if {@code durable}; empty when the file system refuses {@code O_DIRECT} or needs an alignment
    * the buffers do not have (the caller then writes through the page cache).
    *
    * @throws java.util.concurrent.RejectedExecutionException the executor is shut down
    */
   static Optional<DirectSink> open(Path file, FileChannel buffered, int chunkSize, boolean thin,
-      Executor executor) {
+      boolean durable, Executor executor) {
     long alignment;
     FileChannel direct;
     try {
@@ -125,7 +136,8 @@ final class DirectSink implements StoreSink {
       closeQuietly(direct);
       return Optional.empty();
     }
-    DirectSink sink = new DirectSink(direct, buffered, (int) alignment, chunkSize, thin, first.get());
+    DirectSink sink = new DirectSink(direct, buffered, (int) alignment, chunkSize, thin, durable,
+        first.get());
     try {
       executor.execute(sink::run);
     } catch (RuntimeException e) {
@@ -303,6 +315,7 @@ final class DirectSink implements StoreSink {
         try {
           if (failure == null && !abandoned) {
             writePiece(piece);
+            flushIfDue();
           }
         } catch (IOException e) {
           failure = e;
@@ -319,9 +332,17 @@ final class DirectSink implements StoreSink {
     }
   }
 
+  private void flushIfDue() throws IOException {
+    if (durable && written - flushed >= Flusher.STEP) {
+      direct.force(false);
+      flushed = written;
+    }
+  }
+
   private void writePiece(Piece piece) throws IOException {
     ByteBuffer b = piece.buffer();
     int length = b.remaining();
+    written += length;
     int aligned = piece.position() % alignment == 0 ? length - length % alignment : 0;
     if (aligned > 0) {
       b.limit(aligned);

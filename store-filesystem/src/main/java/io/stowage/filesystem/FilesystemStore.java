@@ -238,7 +238,7 @@ final class FilesystemStore implements Store {
   private StoreSink sinkFor(AtomicFile temp) {
     if (settings.directIo()) {
       Optional<DirectSink> direct = DirectSink.open(temp.temporary(), temp.channel(),
-          settings.chunkSize(), settings.thinProvisioning(), background);
+          settings.chunkSize(), settings.thinProvisioning(), settings.durable(), background);
       if (direct.isPresent()) {
         return direct.get();
       }

@@ -13,7 +13,8 @@ import java.util.concurrent.Executor;
  * left to do. Used by durable adds only.
  */
 final class Flusher {
-  private static final long STEP = 32L << 20;
+  /** Bytes written between two flushes. */
+  static final long STEP = 32L << 20;
 
   private final FileChannel file;
   private final Executor executor;

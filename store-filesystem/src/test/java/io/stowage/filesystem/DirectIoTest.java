@@ -133,6 +133,25 @@ class DirectIoTest {
   }
 
   /**
+   * A durable add flushes the file every {@link Flusher#STEP} bytes while it writes, so that the
+   * flush at the end has little left (a virtual disk's cache may hold all that was written
+   * direct): seen as the {@code fdatasync} calls of a child JVM's add, traced with strace.
+   */
+  @Test
+  void aDurableAddFlushesAlongTheWay() throws Exception {
+    RequiredTools.require("strace", "apt-get install strace");
+    Path trace = tmp.resolve("trace");
+    long size = 4 * Flusher.STEP + 12_345;
+    ChildJvm.Result r = ChildJvm.run(
+        List.of("strace", "-f", "-qq", "-e", "trace=fdatasync", "-o", trace.toString()),
+        null, "add", tmp.resolve("d").toString(), "img", Long.toString(size));
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(r.stdout()).isEqualTo("OK " + size + " " + ChildMain.md5Of(size));
+    assertThat(Files.readAllLines(trace).stream().filter(l -> l.contains("fdatasync(")))
+        .as("flushes during the add").hasSize(4);
+  }
+
+  /**
    * Adds at once that need more direct memory than the JVM allows (here 24 MiB for 6 adds of
    * three 4 MiB buffers each) still succeed: with no room for a buffer, an add waits for its own
    * or, with none, writes through the page cache.

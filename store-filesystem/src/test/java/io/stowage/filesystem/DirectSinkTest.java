@@ -45,7 +45,7 @@ class DirectSinkTest {
     byte[] data = TestStores.random((held + 1) * SIZE, 7);
     try (FileChannel buffered = FileChannel.open(file, StandardOpenOption.CREATE_NEW,
         StandardOpenOption.WRITE)) {
-      DirectSink sink = DirectSink.open(file, buffered, 64 * 1024, false, task -> writer.execute(
+      DirectSink sink = DirectSink.open(file, buffered, 64 * 1024, false, true, task -> writer.execute(
           () -> {
             try {
               disk.await();
