@@ -97,7 +97,7 @@ expected=$(md5sum < "$INPUT" | cut -d' ' -f1)
 [ "$(curl -sS "http://127.0.0.1:$NP/$KEEP" | md5sum | cut -d' ' -f1)" = "$expected" ]
 
 # CPU seconds (user + sys) the Stowage server has used so far.
-server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$SPID/stat"; }
+server_cpu() { echo "scale=2; $(cpu_ticks "$SPID") / $(getconf CLK_TCK)" | bc; }
 
 GPID=$(cat "$WORK/g/api.pid")
 run() {

@@ -112,12 +112,11 @@ class DistributionLifecycleIT {
         "disk", "create", "--size", "8MiB", vhdx.toString());
     assertThat(create.exitCode()).as(create.err()).isZero();
     assertThat(create.err()).isEmpty();
-    List<Path> archives;
-    try (Stream<Path> files = Files.list(cache.resolve("stowage"))) {
-      archives = files.toList();
-    }
+    List<Path> archives = archives(cache);
     assertThat(archives).singleElement().satisfies(archive ->
         assertThat(archive.getFileName().toString()).matches("cds-[0-9]+-[0-9]+\\.jsa"));
+    assertThat(Files.readAllLines(Path.of(archives.get(0) + ".home")).get(0))
+        .isEqualTo(moved.toRealPath().toString());
     FileTime made = Files.getLastModifiedTime(archives.get(0));
 
     Path log = home.resolve("classes.log");
@@ -136,9 +135,50 @@ class DistributionLifecycleIT {
         FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() - 60_000));
     Run again = run(moved, Map.of("XDG_CACHE_HOME", cache.toString()), "-Xshare:on", "--version");
     assertThat(again.exitCode()).as(again.err()).isZero();
+    assertThat(archives(cache)).singleElement()
+        .satisfies(archive -> assertThat(archive).isNotEqualTo(archives.get(0)));
+  }
+
+  @Test
+  void makingAnArchiveRemovesThoseOfDeletedDistributions() throws Exception {
+    Path cache = home.resolve("cache");
+    Path first = home.resolve("first/stowage");
+    copyTree(DIST, first);
+    Run one = run(first, Map.of("XDG_CACHE_HOME", cache.toString()), "", "--version");
+    assertThat(one.exitCode()).as(one.err()).isZero();
+    List<Path> firsts = archives(cache);
+    assertThat(firsts).hasSize(1);
+    Path kept = home.resolve("kept/stowage");
+    copyTree(DIST, kept);
+    Run two = run(kept, Map.of("XDG_CACHE_HOME", cache.toString()), "", "--version");
+    assertThat(two.exitCode()).as(two.err()).isZero();
+    assertThat(archives(cache)).hasSize(2).contains(firsts.get(0));
+
+    deleteTree(first);
+    Path third = home.resolve("third/stowage");
+    copyTree(DIST, third);
+    Run three = run(third, Map.of("XDG_CACHE_HOME", cache.toString()), "", "--version");
+    assertThat(three.exitCode()).as(three.err()).isZero();
+    List<Path> left = archives(cache);
+    assertThat(left).hasSize(2).doesNotContain(firsts.get(0));
     try (Stream<Path> files = Files.list(cache.resolve("stowage"))) {
-      assertThat(files.toList()).singleElement()
-          .satisfies(archive -> assertThat(archive).isNotEqualTo(archives.get(0)));
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .as("each archive and its .home, nothing else")
+          .hasSize(4).allMatch(name -> name.matches("cds-[0-9]+-[0-9]+\\.jsa(\\.home)?"));
+    }
+  }
+
+  private static List<Path> archives(Path cache) throws IOException {
+    try (Stream<Path> files = Files.list(cache.resolve("stowage"))) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".jsa")).sorted().toList();
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
     }
   }
 
@@ -158,9 +198,9 @@ class DistributionLifecycleIT {
       assertThat(version.err()).isEmpty();
     }
     try (Stream<Path> files = Files.list(cache.resolve("stowage"))) {
-      assertThat(files.map(f -> f.getFileName().toString()))
-          .as("one archive; no lock, temporary file or failure log")
-          .singleElement().asString().matches("cds-[0-9]+-[0-9]+\\.jsa");
+      assertThat(files.map(f -> f.getFileName().toString()).sorted())
+          .as("one archive and its .home; no lock, temporary file or failure log")
+          .hasSize(2).allMatch(name -> name.matches("cds-[0-9]+-[0-9]+\\.jsa(\\.home)?"));
     }
   }
 
