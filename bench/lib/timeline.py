@@ -35,7 +35,8 @@ def main():
     if '--' not in args or not args[0].isdigit():
         sys.exit(__doc__)
     pid = int(args[0])
-    period = float(args[args.index('--period') + 1]) if '--period' in args[:args.index('--')] else 0.02
+    options = args[:args.index('--')]
+    period = float(options[options.index('--period') + 1]) if '--period' in options else 0.02
     command = args[args.index('--') + 1:]
     first = prev = snapshot(pid)
     start = time.monotonic()

@@ -109,8 +109,9 @@ final class DirectSink implements StoreSink {
 
   /**
    * A sink writing {@code file} (already open as {@code buffered}) directly, its writes run on
-   * {@code executor}, flushing along the way if {@code durable}; empty when the file system refuses {@code O_DIRECT} or needs an alignment
-   * the buffers do not have (the caller then writes through the page cache).
+   * {@code executor}, flushing along the way if {@code durable}; empty when the file system
+   * refuses {@code O_DIRECT} or needs an alignment the buffers do not have (the caller then
+   * writes through the page cache).
    *
    * @throws java.util.concurrent.RejectedExecutionException the executor is shut down
    */

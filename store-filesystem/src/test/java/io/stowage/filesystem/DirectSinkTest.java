@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -45,15 +46,16 @@ class DirectSinkTest {
     byte[] data = TestStores.random((held + 1) * SIZE, 7);
     try (FileChannel buffered = FileChannel.open(file, StandardOpenOption.CREATE_NEW,
         StandardOpenOption.WRITE)) {
-      DirectSink sink = DirectSink.open(file, buffered, 64 * 1024, false, true, task -> writer.execute(
-          () -> {
-            try {
-              disk.await();
-            } catch (InterruptedException e) {
-              return;
-            }
-            task.run();
-          })).orElseThrow(() -> new AssertionError("no O_DIRECT in " + tmp));
+      Executor heldBack = task -> writer.execute(() -> {
+        try {
+          disk.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        task.run();
+      });
+      DirectSink sink = DirectSink.open(file, buffered, 64 * 1024, false, true, heldBack)
+          .orElseThrow(() -> new AssertionError("no O_DIRECT in " + tmp));
       try {
         // With only its first three buffers, the add would wait for the disk at the fourth.
         Future<?> ahead = adder.submit(() -> writeBlocks(sink, data, 0, held));
