@@ -61,9 +61,7 @@ final class IoBuffers {
     if (!Spares.LENDABLE.tryAcquire()) {
       return Optional.empty();
     }
-    Optional<ByteBuffer> b = take();
-    // Refused: the permit stays taken, so this spare is never asked for again.
-    return b;
+    return take(); // if refused, the permit stays taken: this spare is never asked for again
   }
 
   /** Returns a buffer from {@link #take}; it must not be used afterwards. */
@@ -80,11 +78,6 @@ final class IoBuffers {
   /** The spares not lent now; for tests. */
   static int sparesLendable() {
     return Spares.LENDABLE.availablePermits();
-  }
-
-  /** The spares a process has; for tests. */
-  static int spares() {
-    return Spares.COUNT;
   }
 
   // Counted when the first spare is asked for: the management bean costs start-up time that a
