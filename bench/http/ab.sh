@@ -48,11 +48,9 @@ for r in $(seq "$ROUNDS"); do
   for n in "${order[@]}"; do
     eval "p=\$port_$n pid=\$pid_$n"
     id=$(new_image "http://127.0.0.1:$p"); sync; c0=$(cpu_ticks "$pid")
-    out=$(curl -sS -o /dev/null -w '%{http_code} %{time_total}' -T "$INPUT" \
-      -H 'Content-Type: application/octet-stream' "http://127.0.0.1:$p/v2/images/$id/file")
-    [ "${out%% *}" = 204 ] || { echo "$n: the upload answered ${out%% *}" >&2; exit 1; }
-    echo "round $r $n ${out#* } s, server CPU $(( $(cpu_ticks "$pid") - c0 )) ticks" >&2
-    echo "$n ${out#* }" >> "$WORK/results"
+    t=$(timed_upload "http://127.0.0.1:$p" "$id" "$INPUT")
+    echo "round $r $n $t s, server CPU $(( $(cpu_ticks "$pid") - c0 )) ticks" >&2
+    echo "$n $t" >> "$WORK/results"
     curl -sfS -X DELETE "http://127.0.0.1:$p/v2/images/$id"
   done
 done

@@ -72,14 +72,6 @@ http { access_log off; sendfile on; tcp_nopush on;
 EOC
 nginx -c "$WORK/n/nginx.conf"
 
-timed_upload() { # $1 base $2 id $3 file [$4 store] → seconds (curl's CPU in $WORK/curl.cpu)
-  local out
-  out=$(/usr/bin/time -f '%U %S' -o "$WORK/curl.time" curl -sS -o /dev/null -w '%{http_code} %{time_total}' \
-    -T "$3" -H 'Content-Type: application/octet-stream' ${4:+-H "x-image-meta-store: $4"} "$1/v2/images/$2/file")
-  awk '{print $1 + $2}' "$WORK/curl.time" > "$WORK/curl.cpu"
-  [ "${out%% *}" = 204 ] || { echo "upload to $1 answered ${out%% *}" >&2; exit 1; }
-  echo "${out#* }"
-}
 download() { # $1 url → seconds
   local out
   out=$(curl -sS -o /dev/null -w '%{http_code} %{time_total}' "$1")
@@ -89,6 +81,7 @@ download() { # $1 url → seconds
 now() { date +%s.%N; }
 
 RESULTS="$WORK/results.txt"; : > "$RESULTS"
+CURL_CPU="$WORK/curl.cpu" # where timed_upload puts curl's CPU
 # One image kept for the download comparison.
 KEEP=$(new_image "http://127.0.0.1:$SP"); upload "http://127.0.0.1:$SP" "$KEEP" "$INPUT"
 cat "$WORK/s/images/$KEEP" > /dev/null

@@ -8,6 +8,10 @@
 #       with the server's error output, if it does not start within a minute.
 #   new_image URL          creates a raw/bare image at URL (POST /v2/images); prints its id
 #   upload URL ID FILE     PUT FILE as the image's data; fails unless 204
+#   timed_upload URL ID FILE [STORE]
+#                          the same, into STORE if given (x-image-meta-store), timed: prints
+#                          curl's seconds, and writes curl's own CPU seconds (user + system) to
+#                          the file $CURL_CPU if that is set; exits the script unless 204
 #   cpu_ticks PID          user + system clock ticks of one process so far
 #   cpu_tree PID           CPU seconds (user + system) of a process and all its descendants
 
@@ -38,6 +42,18 @@ upload() {
   code=$(curl -sS -o /dev/null -w '%{http_code}' -T "$3" -H 'Content-Type: application/octet-stream' \
     "$1/v2/images/$2/file")
   [ "$code" = 204 ] || { echo "upload of $3 to $1 answered $code" >&2; return 1; }
+}
+
+timed_upload() {
+  local out times
+  times=$(mktemp)
+  out=$(/usr/bin/time -f '%U %S' -o "$times" curl -sS -o /dev/null -w '%{http_code} %{time_total}' \
+    -T "$3" -H 'Content-Type: application/octet-stream' ${4:+-H "x-image-meta-store: $4"} \
+    "$1/v2/images/$2/file")
+  [ -z "${CURL_CPU:-}" ] || awk '{print $1 + $2}' "$times" > "$CURL_CPU"
+  rm -f "$times"
+  [ "${out%% *}" = 204 ] || { echo "upload of $3 to $1 answered ${out%% *}" >&2; exit 1; }
+  echo "${out#* }"
 }
 
 cpu_ticks() {
